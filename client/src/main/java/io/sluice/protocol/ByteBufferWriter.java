@@ -1,18 +1,45 @@
 package io.sluice.protocol;
 
 import io.sluice.record.Records;
+import io.sluice.record.MemoryRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes Kafka's primitive types into a heap buffer that grows as needed. Not thread-safe.
  * {@link #toByteBuffer()} hands out the written bytes without copying; the writer must not be used after.
+ *
+ * <p>A writer made with {@link #deferringRecords} does not copy records that are not in memory (log file
+ * slices): it notes where they go ({@link #deferredRecords()}), so the network layer can send them from the
+ * file without copying, between the written bytes.
  */
 public final class ByteBufferWriter {
+    /** Records to be sent at {@code position} of the written bytes, instead of being copied into them. */
+    public record DeferredRecords(int position, Records records) {
+    }
+
     private ByteBuffer buf;
+    private final boolean deferRecords;
+    private final List<DeferredRecords> deferred = new ArrayList<>(0);
 
     public ByteBufferWriter(int initialCapacity) {
+        this(initialCapacity, false);
+    }
+
+    private ByteBufferWriter(int initialCapacity, boolean deferRecords) {
         this.buf = ByteBuffer.allocate(Math.max(16, initialCapacity));
+        this.deferRecords = deferRecords;
+    }
+
+    public static ByteBufferWriter deferringRecords(int initialCapacity) {
+        return new ByteBufferWriter(initialCapacity, true);
+    }
+
+    /** Records left out of the written bytes, in order, with the position at which each belongs. */
+    public List<DeferredRecords> deferredRecords() {
+        return List.copyOf(deferred);
     }
 
     public ByteBufferWriter() {
@@ -112,6 +139,10 @@ public final class ByteBufferWriter {
     }
 
     public ByteBufferWriter writeRecords(Records records) {
+        if (deferRecords && !(records instanceof MemoryRecords)) {
+            deferred.add(new DeferredRecords(buf.position(), records));
+            return this;
+        }
         ensure(records.sizeInBytes());
         records.writeTo(buf);
         return this;
