@@ -54,6 +54,11 @@ public final class BrokerConfig {
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.start.offset.checkpoint.interval.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    public static final String REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = "replica.high.watermark.checkpoint.interval.ms";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
 
@@ -86,6 +91,15 @@ public final class BrokerConfig {
         .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, ConfigType.LONG, 60_000L, atLeast(1), "how often recovery points are saved")
         .define(LOG_CLEANER_ENABLE, ConfigType.BOOLEAN, true, "run the log cleaner for compacted topics")
         .define(LOG_CLEANER_BACKOFF_MS, ConfigType.LONG, 15_000L, atLeast(0), "cleaner sleep when there is nothing to clean")
+        .define(LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS, ConfigType.LONG, 60_000L, atLeast(1),
+            "how often log start offsets are saved")
+        .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, ConfigType.LONG, 33_554_432L, atLeast(1024 * 1024),
+            "memory for the cleaner's key-to-offset map")
+        .define(NUM_RECOVERY_THREADS_PER_DATA_DIR, ConfigType.INT, 1, atLeast(1), "threads loading logs per log dir")
+        .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, ConfigType.LONG, 600_000L, atLeast(1),
+            "how often idle producers are expired")
+        .define(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, ConfigType.LONG, 5_000L, atLeast(1),
+            "how often high watermarks are saved")
         .define(FETCH_MAX_BYTES, ConfigType.INT, 57_671_680, atLeast(1024), "largest fetch response")
         .define(PRODUCER_ID_EXPIRATION_MS, ConfigType.LONG, 86_400_000L, atLeast(1), "idle producers' state is dropped after this");
 
@@ -151,6 +165,11 @@ public final class BrokerConfig {
         }
         props.putAll(overrides);
         return new BrokerConfig(props);
+    }
+
+    /** The definition table of the broker's own keys (type, default, validator, documentation). */
+    public static ConfigDef definition() {
+        return DEF;
     }
 
     public Map<String, String> originals() {
@@ -273,6 +292,21 @@ public final class BrokerConfig {
 
     public long producerIdExpirationMs() {
         return values.getLong(PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public long highWatermarkCheckpointIntervalMs() {
+        return values.getLong(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+    }
+
+    /** The log manager's settings from this config. */
+    public io.sluice.core.log.LogManager.Settings logManagerSettings() {
+        long dedupe = values.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
+        return new io.sluice.core.log.LogManager.Settings(logDirs(), logRetentionCheckIntervalMs(),
+            logFlushSchedulerIntervalMs(), logFlushOffsetCheckpointIntervalMs(),
+            values.getLong(LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS), producerIdExpirationMs(),
+            values.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS), logCleanerEnable(),
+            (int) Math.min(Integer.MAX_VALUE, dedupe), logCleanerBackoffMs(),
+            values.getInt(NUM_RECOVERY_THREADS_PER_DATA_DIR));
     }
 
     /** Topic configs' defaults as set on this broker (topic key names). */
