@@ -190,11 +190,25 @@ public final class BrokerServer implements AutoCloseable {
         BrokerRegistration registration = new BrokerRegistration(zk, brokerInfo(brokerId),
             Duration.ofMillis(config.zookeeperSessionTimeoutMs()), Clock.systemUTC());
         registration.start();
-        toClose.push(registration);
+        toClose.push(whenZooKeeperReachable(zk, registration));
 
         ControllerElection election = new ControllerElection(zk, brokerId, metadataWatcher, Clock.systemUTC());
         election.start();
-        toClose.push(election::close);
+        toClose.push(whenZooKeeperReachable(zk, election::close));
+    }
+
+    /**
+     * Closing ZooKeeper-backed parts deletes znodes; with ZooKeeper gone that would retry for a long time.
+     * Then skip it: closing the session at the end removes our ephemeral znodes anyway.
+     */
+    private static AutoCloseable whenZooKeeperReachable(CuratorFramework zk, AutoCloseable part) {
+        return () -> {
+            if (zk.getZookeeperClient().isConnected()) {
+                part.close();
+            } else {
+                log.warn("ZooKeeper is unreachable; leaving the session's expiry to remove this broker's znodes");
+            }
+        };
     }
 
     private static LogConfig topicConfig(ClusterImage image, String topic, Map<String, String> defaults) {
