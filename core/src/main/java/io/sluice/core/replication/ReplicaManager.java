@@ -49,6 +49,8 @@ public final class ReplicaManager implements AutoCloseable {
     private final Purgatory<TopicPartition> producePurgatory;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private volatile ClusterImage image;
+    /** Metadata thread only. */
+    private boolean initialImageApplied;
 
     public ReplicaManager(int brokerId, LogManager logManager, HighWatermarkCheckpoints hwCheckpoints,
                           Map<String, String> brokerLogDefaults, Time time, Executor completionExecutor) {
@@ -129,6 +131,26 @@ public final class ReplicaManager implements AutoCloseable {
                     log.error("Could not apply the state of {} from ZooKeeper", tp, e);
                 }
             }
+        }
+        if (!initialImageApplied) {
+            // Logs found on disk whose partition is no longer assigned here (moved or being deleted while we were
+            // down) are deleted. A log whose topic ZooKeeper does not know at all is kept with a warning: that is
+            // as likely a wrong zookeeper.connect (chroot) as a deleted topic, and data must not go on a guess.
+            for (PartitionLog stale : logManager.allLogs()) {
+                TopicPartition tp = stale.topicPartition();
+                if (assigned.contains(tp)) {
+                    continue;
+                }
+                Optional<TopicImage> topic = newImage.topic(tp.topic());
+                if (topic.isPresent()) {
+                    log.info("Deleting the log of {}: the partition is not assigned to broker {} any more", tp, brokerId);
+                    logManager.deleteLog(tp);
+                } else {
+                    log.warn("Keeping the log of {} in {}: ZooKeeper does not know topic {} (deleted while this broker "
+                        + "was down, or zookeeper.connect points at another cluster?)", tp, stale.dir(), tp.topic());
+                }
+            }
+            initialImageApplied = true;
         }
         for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
             if (!assigned.contains(tp)) {
