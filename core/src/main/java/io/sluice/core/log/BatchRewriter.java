@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  * timestamps are then encoded relative to it, so every record keeps its timestamp. Without one, baseTimestamp
  * stays the original. An empty batch (every record removed, kept only for its producer's sequence) carries no
  * payload and no codec. The CRC-32C is computed over the new bytes. Records are recompressed with the batch's
- * codec.
+ * codec, or with the topic's for {@link #recompress}.
  *
  * <p>Stateless; returns a new heap buffer.
  */
@@ -41,9 +41,19 @@ final class BatchRewriter {
      * @param deleteHorizonMs the horizon to record, or -1 for none
      */
     static ByteBuffer rewrite(RecordBatch original, List<Record> retained, long deleteHorizonMs) {
+        return rewrite(original, retained, deleteHorizonMs, original.compressionType());
+    }
+
+    /** The same batch with every record, compressed with {@code codec} (topic {@code compression.type}). */
+    static ByteBuffer recompress(RecordBatch original, CompressionType codec) {
+        return rewrite(original, original.records(), original.deleteHorizonMs().orElse(-1), codec);
+    }
+
+    private static ByteBuffer rewrite(RecordBatch original, List<Record> retained, long deleteHorizonMs,
+                                      CompressionType targetCodec) {
         long baseOffset = original.baseOffset();
         long baseTimestamp = deleteHorizonMs >= 0 ? deleteHorizonMs : original.baseTimestamp();
-        CompressionType codec = retained.isEmpty() ? CompressionType.NONE : original.compressionType();
+        CompressionType codec = retained.isEmpty() ? CompressionType.NONE : targetCodec;
         byte[] payload = encodeRecords(retained, baseOffset, baseTimestamp, codec);
         long maxTimestamp = original.maxTimestamp();
         if (original.timestampType() == TimestampType.CREATE_TIME && !retained.isEmpty()) {

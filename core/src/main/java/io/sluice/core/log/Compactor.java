@@ -6,6 +6,7 @@ import io.sluice.record.RecordBatch;
 import io.sluice.record.RecordIterator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,24 @@ final class Compactor {
      */
     Optional<Result> clean(PartitionLog partitionLog, long firstDirtyOffset, long firstUncleanableOffset)
             throws IOException {
+        List<LogSegment> before = partitionLog.segmentList();
+        try {
+            return cleanSegments(partitionLog, firstDirtyOffset, firstUncleanableOffset);
+        } catch (ClosedChannelException e) {
+            // Retention, truncation or deletion took a segment away (and closed it) while it was being read.
+            for (LogSegment segment : before) {
+                if (!partitionLog.segmentList().contains(segment)) {
+                    log.info("A segment of {} left the log while it was being cleaned; abandoning the pass",
+                        partitionLog.topicPartition());
+                    return Optional.empty();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Optional<Result> cleanSegments(PartitionLog partitionLog, long firstDirtyOffset,
+                                           long firstUncleanableOffset) throws IOException {
         long truncations = partitionLog.truncations();
         LogConfig config = partitionLog.config();
         long nowMs = time.milliseconds();

@@ -56,7 +56,10 @@ public final class LogCleaner implements AutoCloseable {
     private final Supplier<Collection<PartitionLog>> logs;
     private final Time time;
     private final long backoffMs;
-    private final Compactor compactor;
+    private final int dedupeBufferBytes;
+    /** Created at the first pass, so a broker without compacted topics never allocates the offset map. */
+    private Compactor compactor;
+    private Runnable beforeSwapHook = () -> { };
     private final Map<TopicPartition, Long> checkpoints = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> tombstoneHorizons = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = ConcurrentHashMap.newKeySet();
@@ -74,7 +77,7 @@ public final class LogCleaner implements AutoCloseable {
         this.logs = logs;
         this.time = time;
         this.backoffMs = backoffMs;
-        this.compactor = new Compactor(new KeyOffsetMap(dedupeBufferBytes), time);
+        this.dedupeBufferBytes = dedupeBufferBytes;
     }
 
     /** Loads the cleaner checkpoints of these log dirs. */
@@ -134,7 +137,7 @@ public final class LogCleaner implements AutoCloseable {
         TopicPartition tp = partitionLog.topicPartition();
         long startNs = time.nanoseconds();
         try {
-            Optional<Compactor.Result> result = compactor.clean(partitionLog, candidate.firstDirtyOffset(),
+            Optional<Compactor.Result> result = compactor().clean(partitionLog, candidate.firstDirtyOffset(),
                 candidate.firstUncleanableOffset());
             if (result.isEmpty()) {
                 return false;
@@ -283,8 +286,20 @@ public final class LogCleaner implements AutoCloseable {
         return Optional.ofNullable(checkpoints.get(tp));
     }
 
-    void beforeSwapHook(Runnable hook) {
-        compactor.beforeSwapHook(hook);
+    private synchronized Compactor compactor() {
+        if (compactor == null) {
+            compactor = new Compactor(new KeyOffsetMap(dedupeBufferBytes), time);
+            compactor.beforeSwapHook(beforeSwapHook);
+        }
+        return compactor;
+    }
+
+    /** Test hook: runs after each cleaned group is written, before it is swapped in. */
+    synchronized void beforeSwapHook(Runnable hook) {
+        beforeSwapHook = hook;
+        if (compactor != null) {
+            compactor.beforeSwapHook(hook);
+        }
     }
 
     private void writeCheckpoint(Path logDir) {

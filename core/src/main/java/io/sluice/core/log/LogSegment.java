@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -606,19 +607,25 @@ public final class LogSegment implements Closeable {
     /**
      * Renames the three files from the current suffix to {@code newSuffix} ({@code ""} for the live names). The
      * channel and mappings stay valid. Index files first, the log file last: the log file's name is what load
-     * looks at.
+     * looks at. A rename to {@code .deleted} replaces an older {@code .deleted} file of the same name (a segment
+     * with the same base offset deleted twice within {@code file.delete.delay.ms}); any other clash is an error.
      */
     void changeSuffix(String newSuffix) throws IOException {
         String old = suffix;
         if (old.equals(newSuffix)) {
             return;
         }
-        offsetIndex.renameTo(LogFileNames.indexFile(dir, baseOffset, newSuffix));
-        timeIndex.renameTo(LogFileNames.timeIndexFile(dir, baseOffset, newSuffix));
+        boolean replace = newSuffix.equals(LogFileNames.DELETED_SUFFIX);
+        offsetIndex.renameTo(LogFileNames.indexFile(dir, baseOffset, newSuffix), replace);
+        timeIndex.renameTo(LogFileNames.timeIndexFile(dir, baseOffset, newSuffix), replace);
         Path from = LogFileNames.logFile(dir, baseOffset, old);
         Path to = LogFileNames.logFile(dir, baseOffset, newSuffix);
         if (Files.exists(from)) {
-            Files.move(from, to);
+            if (replace) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(from, to);
+            }
         }
         suffix = newSuffix;
     }

@@ -2,6 +2,7 @@ package io.sluice.core.log;
 
 import io.sluice.common.ApiException;
 import io.sluice.common.Errors;
+import io.sluice.record.CompressionType;
 import io.sluice.record.CorruptRecordException;
 import io.sluice.record.InvalidRecordException;
 import io.sluice.record.MemoryRecords;
@@ -89,12 +90,29 @@ final class LogValidator {
         boolean checkTimestamps = !config.logAppendTime();
         boolean needKeys = config.compact() && !batch.isControlBatch();
         boolean createTime = batch.timestampType() == TimestampType.CREATE_TIME;
+        boolean contiguous = origin == AppendOrigin.CLIENT;
+        long maxRecordTimestamp;
+        if (batch.compressionType() == CompressionType.NONE) {
+            maxRecordTimestamp = UncompressedRecordsCheck.check(batch, needKeys, checkTimestamps, contiguous, nowMs,
+                config);
+        } else {
+            maxRecordTimestamp = checkCompressed(batch, needKeys, checkTimestamps, contiguous, nowMs, config);
+        }
+        if (createTime && batch.maxTimestamp() < maxRecordTimestamp) {
+            throw new ApiException(Errors.INVALID_RECORD, "Record batch maxTimestamp " + batch.maxTimestamp()
+                + " is below its record timestamp " + maxRecordTimestamp);
+        }
+    }
+
+    /** Record-level checks of a compressed batch, decompressing as it goes. @return the largest timestamp */
+    private static long checkCompressed(RecordBatch batch, boolean needKeys, boolean checkTimestamps,
+                                        boolean contiguous, long nowMs, LogConfig config) {
         long maxRecordTimestamp = RecordBatch.NO_TIMESTAMP;
         int index = 0;
         try (RecordIterator records = batch.recordIterator()) {
             while (records.hasNext()) {
                 Record record = records.next();
-                if (origin == AppendOrigin.CLIENT && record.offset() - batch.baseOffset() != index) {
+                if (contiguous && record.offset() - batch.baseOffset() != index) {
                     throw new ApiException(Errors.INVALID_RECORD, "Record " + index + " has offset delta "
                         + (record.offset() - batch.baseOffset()) + "; a producer's batch must use 0.."
                         + (batch.recordCount() - 1));
@@ -103,11 +121,10 @@ final class LogValidator {
                     throw new ApiException(Errors.INVALID_RECORD, "Compacted topic cannot accept a record without "
                         + "a key (record " + index + " of the batch)");
                 }
-                long timestamp = record.timestamp();
                 if (checkTimestamps) {
-                    checkTimestamp(timestamp, nowMs, config, index);
+                    checkTimestamp(record.timestamp(), nowMs, config, index);
                 }
-                maxRecordTimestamp = Math.max(maxRecordTimestamp, timestamp);
+                maxRecordTimestamp = Math.max(maxRecordTimestamp, record.timestamp());
                 index++;
             }
         } catch (InvalidRecordException e) {
@@ -115,13 +132,10 @@ final class LogValidator {
         } catch (RecordFormatException e) {
             throw new ApiException(Errors.CORRUPT_MESSAGE, e.getMessage(), e);
         }
-        if (createTime && batch.maxTimestamp() < maxRecordTimestamp) {
-            throw new ApiException(Errors.INVALID_RECORD, "Record batch maxTimestamp " + batch.maxTimestamp()
-                + " is below its record timestamp " + maxRecordTimestamp);
-        }
+        return maxRecordTimestamp;
     }
 
-    private static void checkTimestamp(long timestamp, long nowMs, LogConfig config, int index) {
+    static void checkTimestamp(long timestamp, long nowMs, LogConfig config, int index) {
         if (timestamp == RecordBatch.NO_TIMESTAMP) {
             return;
         }
@@ -140,6 +154,50 @@ final class LogValidator {
     private static boolean beyond(long later, long earlier, long limit) {
         long diff = later - earlier;
         return diff < 0 /* overflowed: more than Long.MAX_VALUE apart */ ? limit != Long.MAX_VALUE : diff > limit;
+    }
+
+    /**
+     * Applies the topic's {@code compression.type}: {@code producer} keeps the batches as sent; a codec name
+     * ({@code uncompressed} = none) rewrites every batch that uses another codec, records and producer fields
+     * unchanged (the CRC is recomputed).
+     *
+     * @return {@code records} itself if nothing changed, else new records holding the rewritten batches
+     */
+    static MemoryRecords maybeRecompress(MemoryRecords records, List<RecordBatch> batches, LogConfig config) {
+        String wanted = config.compressionType();
+        if (wanted.equals("producer")) {
+            return records;
+        }
+        CompressionType codec = wanted.equals("uncompressed") ? CompressionType.NONE
+            : CompressionType.forConfigName(wanted);
+        boolean needed = false;
+        for (RecordBatch batch : batches) {
+            if (!batch.isControlBatch() && batch.compressionType() != codec) {
+                needed = true;
+            }
+        }
+        if (!needed) {
+            return records;
+        }
+        List<MemoryRecords> rewritten = new ArrayList<>(batches.size());
+        try {
+            for (RecordBatch batch : batches) {
+                rewritten.add(MemoryRecords.readableRecords(batch.isControlBatch() || batch.compressionType() == codec
+                    ? batch.buffer() : BatchRewriter.recompress(batch, codec)));
+            }
+        } catch (RecordFormatException e) {
+            throw new ApiException(Errors.INVALID_RECORD, e.getMessage(), e);
+        }
+        return MemoryRecords.concat(rewritten);
+    }
+
+    /** The batches of records that passed {@link #validateForLeader} (after {@link #maybeRecompress}). */
+    static List<RecordBatch> batchesOf(MemoryRecords records) {
+        List<RecordBatch> batches = new ArrayList<>(1);
+        for (RecordBatch batch : records.batches()) {
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -170,9 +171,14 @@ abstract class MappedIndex implements Closeable {
         }
     }
 
-    final synchronized void renameTo(Path target) throws IOException {
+    /** Renames the file; with {@code replace}, over an existing file of that name. */
+    final synchronized void renameTo(Path target, boolean replace) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, target);
+            if (replace) {
+                Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(file, target);
+            }
         }
         file = target;
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class PartitionLog implements Closeable {
         TopicPartition tp = TopicPartition.fromDirName(dir.getFileName().toString()).orElseThrow(
             () -> new IllegalArgumentException("Log directory name " + dir.getFileName()
                 + " is not <topic>-<partition>"));
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         PartitionLog partitionLog = new PartitionLog(dir, tp, config, env);
         partitionLog.load(recoveryPoint, logStartOffset, hadCleanShutdown);
         return partitionLog;
@@ -267,8 +268,9 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Validates and appends batches from a producer or from the broker itself, as leader in {@code leaderEpoch}:
-     * assigns offsets from the log end offset, stamps the epoch, applies LogAppendTime, checks producer sequences.
-     * The records must be a writable heap buffer the caller hands over: offsets are written into it in place.
+     * assigns offsets from the log end offset, stamps the epoch, applies LogAppendTime and the topic's
+     * {@code compression.type}, checks producer sequences. The records must be a writable heap buffer the caller
+     * hands over: offsets are written into it in place.
      *
      * @return what was appended, or for a duplicate of an earlier batch the original offsets (nothing appended)
      * @throws ApiException CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE,
@@ -279,6 +281,10 @@ public final class PartitionLog implements Closeable {
         LogConfig cfg = config;
         long nowMs = time.milliseconds();
         List<RecordBatch> batches = LogValidator.validateForLeader(records, cfg, origin, nowMs);
+        MemoryRecords stored = LogValidator.maybeRecompress(records, batches, cfg);
+        if (stored != records) {
+            batches = LogValidator.batchesOf(stored);
+        }
         boolean flushNeeded;
         LogAppendInfo info;
         lock.lock();
@@ -302,7 +308,7 @@ public final class PartitionLog implements Closeable {
             long logAppendTime = cfg.logAppendTime() ? nowMs : RecordBatch.NO_TIMESTAMP;
             long lastOffset = LogValidator.assignOffsets(batches, firstOffset, leaderEpoch, logAppendTime);
             epochCache.assign(leaderEpoch, firstOffset);
-            appendBatches(records.buffer(), batches, lastOffset + 1, nowMs, batch -> logAppendTime);
+            appendBatches(stored.buffer(), batches, lastOffset + 1, nowMs, batch -> logAppendTime);
             long maxTimestamp = RecordBatch.NO_TIMESTAMP;
             int recordCount = 0;
             for (RecordBatch batch : batches) {
@@ -310,7 +316,7 @@ public final class PartitionLog implements Closeable {
                 recordCount += batch.recordCount();
             }
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, logAppendTime, logStartOffset,
-                recordCount, records.sizeInBytes(), false);
+                recordCount, stored.sizeInBytes(), false);
             flushNeeded = unflushedMessages() >= cfg.flushMessages();
         } catch (UncheckedIOException e) {
             throw storageFailure("Append", e.getCause());

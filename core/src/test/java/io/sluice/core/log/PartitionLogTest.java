@@ -142,6 +142,33 @@ class PartitionLogTest {
     }
 
     @Test
+    void aTopicCompressionTypeRecompressesBatches() throws IOException {
+        PartitionLog log = open(Map.of(LogConfig.COMPRESSION_TYPE, "gzip"));
+        RecordBatchBuilder builder = new RecordBatchBuilder().producerState(5, (short) 1, 0);
+        builder.append(T0, utf8("k"), utf8("v".repeat(100)));
+        builder.append(T0 + 1, null, utf8("w".repeat(100)));
+        LogAppendInfo info = append(log, builder.build());
+        assertEquals(1, info.lastOffset());
+        RecordBatch stored = readAllBatches(log).get(0);
+        stored.ensureValid();
+        assertEquals(io.sluice.record.CompressionType.GZIP, stored.compressionType());
+        assertEquals(5, stored.producerId());
+        assertEquals(1, stored.lastSequence());
+        assertEquals(List.of("v".repeat(100), "w".repeat(100)), values(stored.records()));
+        assertEquals(T0 + 1, stored.records().get(1).timestamp());
+
+        PartitionLog plain = LogTestSupport.open(root.resolve("plain-0"),
+            LogTestSupport.config(Map.of(LogConfig.COMPRESSION_TYPE, "uncompressed")), time, scheduler);
+        logs.add(plain);
+        append(plain, values(T0, "unused"));
+        RecordBatchBuilder lz4 = new RecordBatchBuilder().compression(io.sluice.record.CompressionType.LZ4);
+        lz4.append(T0, null, utf8("x"));
+        append(plain, lz4.build());
+        assertEquals(io.sluice.record.CompressionType.NONE, readAllBatches(plain).get(1).compressionType());
+        assertEquals(List.of("unused", "x"), values(readAllRecords(plain)));
+    }
+
+    @Test
     void readHonoursTheRangeTheUpperBoundAndMinOneBatch() throws IOException {
         PartitionLog log = open(Map.of());
         for (int i = 0; i < 10; i++) {
@@ -342,6 +369,31 @@ class PartitionLogTest {
         assertEquals(1000, reopened.logStartOffset());
         assertEquals(1001, reopened.logEndOffset());
         assertEquals(List.of("new"), values(readAllRecords(reopened)));
+    }
+
+    @Test
+    void theSameBaseOffsetCanBeDeletedTwiceWithinTheDeleteDelay() throws IOException {
+        PartitionLog log = open(Map.of());
+        for (int round = 0; round < 3; round++) {
+            append(log, values(T0, "a", "b"));
+            log.truncateFullyAndStartAt(0);
+        }
+        append(log, values(T0, "c"));
+        assertEquals(List.of("c"), values(readAllRecords(log)));
+        time.advance(log.config().fileDeleteDelayMs());
+        assertEquals(List.of("c"), values(readAllRecords(log)));
+    }
+
+    @Test
+    void replayingOldTimestampsDoesNotRollAtEveryAppend() throws IOException {
+        PartitionLog log = open(Map.of(LogConfig.SEGMENT_MS, 3_600_000L));
+        long monthAgo = time.milliseconds() - 30L * 24 * 3_600_000L;
+        for (int i = 0; i < 10; i++) {
+            append(log, values(monthAgo + i, "old-" + i));
+        }
+        assertEquals(1, log.numberOfSegments());
+        append(log, values(monthAgo + 3_600_001L, "an hour later in record time"));
+        assertEquals(2, log.numberOfSegments());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.sluice.core.log.PartitionLog;
 import io.sluice.record.MemoryRecords;
 import io.sluice.record.RecordBatchBuilder;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
@@ -26,15 +28,17 @@ import java.util.Random;
 /**
  * Append and read throughput of one partition log, run by hand (not a test, not run by CI):
  * <pre>
- * mvn -q -B -pl core test-compile
- * java -cp core/target/test-classes:core/target/classes:$(cat cp.txt) io.sluice.core.log.bench.LogAppendBenchmark \
- *     [dir] [totalMiB]
+ * mvn -q -B -pl core test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -cp core/target/test-classes:core/target/classes:$(cat core/cp.txt) \
+ *     io.sluice.core.log.bench.LogAppendBenchmark [dir] [totalMiB]
+ * dd if=/dev/zero of=[dir]/ddtest bs=1M count=1024 conv=fdatasync; rm [dir]/ddtest
  * </pre>
  * For 1 KiB and 16 KiB uncompressed batches (1 and 16 records of about 1000 random bytes) it appends
  * {@code totalMiB} (default 1024) as leader with the default topic config (1 GiB segments, no fsync per append),
  * then reports:
  * <ul>
- *   <li>append MB/s: until the last append returned (page cache);</li>
+ *   <li>append MB/s: until the last append returned (page cache), and the appending thread's CPU time per batch
+ *       (what one core could sustain, independent of other load on the machine);</li>
  *   <li>append+fsync MB/s: including the final flush, i.e. until the bytes are on disk (compare with
  *       {@code dd if=/dev/zero of=<dir>/ddtest bs=1M count=1024 conv=fdatasync} on the same disk);</li>
  *   <li>read MB/s: sequential 1 MiB reads from offset 0 to the end, copied into a direct buffer (the path of a TLS
@@ -49,8 +53,9 @@ public final class LogAppendBenchmark {
     public static void main(String[] args) throws Exception {
         Path base = Path.of(args.length > 0 ? args[0] : "core/target/log-bench");
         long totalBytes = (args.length > 1 ? Long.parseLong(args[1]) : 1024L) * 1024 * 1024;
-        System.out.printf("Log benchmark in %s, %d MiB per run, Java %s, %d CPUs%n", base.toAbsolutePath(),
-            totalBytes >> 20, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf("Log benchmark in %s, %d MiB per run, Java %s, %d CPUs, load average %.2f%n",
+            base.toAbsolutePath(), totalBytes >> 20, System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (int recordsPerBatch : new int[] {1, 16}) {
             run(base, recordsPerBatch, totalBytes);
         }
@@ -72,6 +77,8 @@ public final class LogAppendBenchmark {
                 log.truncateFullyAndStartAt(0);
                 long appended = 0;
                 int batches = 0;
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
                 while (appended < totalBytes) {
                     log.appendAsLeader(pool.get(batches % pool.size()), 0, AppendOrigin.CLIENT);
@@ -79,11 +86,13 @@ public final class LogAppendBenchmark {
                     batches++;
                 }
                 long appendNs = System.nanoTime() - start;
+                long appendCpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
                 log.flush();
                 long flushedNs = System.nanoTime() - start;
-                System.out.printf("%2d x 1 KiB records, %6d-byte batches: %,d batches, append %8.1f MB/s (%.0f batches/s), "
-                        + "append+fsync %7.1f MB/s%n", recordsPerBatch, batchBytes, batches,
-                    mbPerSecond(appended, appendNs), batches / (appendNs / 1e9), mbPerSecond(appended, flushedNs));
+                System.out.printf("%2d x 1 KiB records, %6d-byte batches: %,d batches, append %7.1f MB/s (%.0f batches/s, "
+                        + "%.2f us CPU each = %.1f MB/s per core), append+fsync %7.1f MB/s%n", recordsPerBatch,
+                    batchBytes, batches, mbPerSecond(appended, appendNs), batches / (appendNs / 1e9),
+                    appendCpuNs / 1e3 / batches, mbPerSecond(appended, appendCpuNs), mbPerSecond(appended, flushedNs));
                 readBack(log, appended);
             } finally {
                 log.close();
