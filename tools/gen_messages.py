@@ -9,6 +9,10 @@ The generic codec (io.sluice.protocol.schema) reads and writes every version fro
 
 Usage: tools/gen_messages.py ../shared/docs/kafka-message-schemas.txt client/src/main/java
 Run it again only when a version range in API_RANGES changes; the output is committed.
+
+Not generated (the listing lacks them; written by hand in the same shape and checked byte for byte against
+kafka-clients by KafkaClientsWireCompatibilityTest): ElectLeaders (43) v0-2, AlterPartitionReassignments (45)
+v0-1 and ListPartitionReassignments (46) v0. Running this script neither writes nor deletes those files.
 """
 import os
 import re

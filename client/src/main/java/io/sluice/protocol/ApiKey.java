@@ -2,6 +2,8 @@ package io.sluice.protocol;
 
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
+import io.sluice.protocol.message.AlterPartitionReassignmentsRequest;
+import io.sluice.protocol.message.AlterPartitionReassignmentsResponse;
 import io.sluice.protocol.message.ApiVersionsRequest;
 import io.sluice.protocol.message.ApiVersionsResponse;
 import io.sluice.protocol.message.CreatePartitionsRequest;
@@ -20,6 +22,8 @@ import io.sluice.protocol.message.DescribeConfigsRequest;
 import io.sluice.protocol.message.DescribeConfigsResponse;
 import io.sluice.protocol.message.DescribeGroupsRequest;
 import io.sluice.protocol.message.DescribeGroupsResponse;
+import io.sluice.protocol.message.ElectLeadersRequest;
+import io.sluice.protocol.message.ElectLeadersResponse;
 import io.sluice.protocol.message.FetchRequest;
 import io.sluice.protocol.message.FetchResponse;
 import io.sluice.protocol.message.FindCoordinatorRequest;
@@ -38,6 +42,8 @@ import io.sluice.protocol.message.ListGroupsRequest;
 import io.sluice.protocol.message.ListGroupsResponse;
 import io.sluice.protocol.message.ListOffsetsRequest;
 import io.sluice.protocol.message.ListOffsetsResponse;
+import io.sluice.protocol.message.ListPartitionReassignmentsRequest;
+import io.sluice.protocol.message.ListPartitionReassignmentsResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
 import io.sluice.protocol.message.OffsetCommitRequest;
@@ -84,7 +90,12 @@ public enum ApiKey {
     ALTER_CONFIGS(33, "AlterConfigs", AlterConfigsRequest.class, AlterConfigsResponse.class),
     CREATE_PARTITIONS(37, "CreatePartitions", CreatePartitionsRequest.class, CreatePartitionsResponse.class),
     DELETE_GROUPS(42, "DeleteGroups", DeleteGroupsRequest.class, DeleteGroupsResponse.class),
+    ELECT_LEADERS(43, "ElectLeaders", ElectLeadersRequest.class, ElectLeadersResponse.class),
     INCREMENTAL_ALTER_CONFIGS(44, "IncrementalAlterConfigs", IncrementalAlterConfigsRequest.class, IncrementalAlterConfigsResponse.class),
+    ALTER_PARTITION_REASSIGNMENTS(45, "AlterPartitionReassignments", AlterPartitionReassignmentsRequest.class,
+        AlterPartitionReassignmentsResponse.class),
+    LIST_PARTITION_REASSIGNMENTS(46, "ListPartitionReassignments", ListPartitionReassignmentsRequest.class,
+        ListPartitionReassignmentsResponse.class),
     OFFSET_DELETE(47, "OffsetDelete", OffsetDeleteRequest.class, OffsetDeleteResponse.class),
     DESCRIBE_CLUSTER(60, "DescribeCluster", DescribeClusterRequest.class, DescribeClusterResponse.class);
 

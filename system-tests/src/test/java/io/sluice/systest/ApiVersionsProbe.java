@@ -51,6 +51,23 @@ public final class ApiVersionsProbe {
         }
     }
 
+    /** A whole ApiVersions v3 request frame (size prefix included), for tests that drive a socket themselves. */
+    static byte[] requestFrame(int correlationId) {
+        byte[] request = request(correlationId);
+        return ByteBuffer.allocate(4 + request.length).putInt(request.length).put(request).array();
+    }
+
+    /** Reads one ApiVersions v3 response frame from {@code in}; see {@link #roundTrip(int, Duration)}. */
+    static Set<Integer> readResponse(DataInputStream in, int correlationId) throws IOException {
+        int size = in.readInt();
+        if (size < 6 || size > MAX_RESPONSE_BYTES) {
+            throw new IOException("ApiVersions response has an implausible size " + size);
+        }
+        byte[] body = new byte[size];
+        in.readFully(body);
+        return parse(ByteBuffer.wrap(body), correlationId);
+    }
+
     private static byte[] request(int correlationId) {
         byte[] clientId = "sluice-systest".getBytes(StandardCharsets.UTF_8);
         byte[] softwareName = "sluice-systest".getBytes(StandardCharsets.UTF_8);

@@ -1,16 +1,23 @@
 package io.sluice.coordinator.controller;
 
+import io.sluice.common.Errors;
 import io.sluice.common.Uuid;
 import io.sluice.coordinator.metadata.BrokerInfo;
 import io.sluice.coordinator.metadata.CasResult;
 import io.sluice.coordinator.metadata.ClusterImage;
+import io.sluice.coordinator.metadata.ElectionType;
+import io.sluice.coordinator.metadata.LeaderElectionRequest;
 import io.sluice.coordinator.metadata.MetadataWatcher;
 import io.sluice.coordinator.metadata.PartitionImage;
+import io.sluice.coordinator.metadata.PartitionOutcome;
+import io.sluice.coordinator.metadata.PartitionRef;
 import io.sluice.coordinator.metadata.PartitionState;
+import io.sluice.coordinator.metadata.TopicAssignment;
 import io.sluice.coordinator.metadata.TopicImage;
 import io.sluice.coordinator.metadata.ZkJson;
 import io.sluice.coordinator.zk.CoordinatorException;
 import io.sluice.coordinator.zk.ZkPaths;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,18 +26,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * The controller's work for one term (one controller epoch), as a single-threaded event loop.
@@ -38,9 +48,11 @@ import org.apache.zookeeper.KeeperException;
  * <p><b>Input.</b> The {@link MetadataWatcher}'s images: the watcher's listener only records the newest image and
  * enqueues a {@link ControllerEvent.MetadataChanged} (at most one queued at a time). Every broker keeps that
  * image warm, so a new controller starts from memory instead of reading every znode serially (failure mode 1
- * of the design doc); the image is a complete read of the state, kept current by watches.
+ * of the design doc); the image is a complete read of the state, kept current by watches. A timer adds the
+ * periodic preferred-leader check.
  *
- * <p><b>Work: reconcile ZooKeeper with the image,</b> level-triggered and idempotent:
+ * <p><b>Work: reconcile ZooKeeper with the image,</b> level-triggered and idempotent, so a new controller simply
+ * resumes whatever its predecessor left half done (reassignments, election requests, deletions):
  * <ul>
  *   <li>every partition of every topic (not being deleted) without a state znode (new topics, added
  *       partitions) gets one: {@link LeaderElection#initialState};</li>
@@ -48,18 +60,26 @@ import org.apache.zookeeper.KeeperException;
  *       {@link LeaderElection#onLiveBrokersChanged} (new leader from the live ISR, epoch + 1, offline when no
  *       ISR member lives and {@code unclean.leader.election.enable} is off). A broker whose epoch changed
  *       between two images (it restarted in between) counts as dead for that round, as in Kafka;</li>
- *   <li>every topic under {@code /admin/delete_topics}: after the {@link TopicDeletionHook} completes,
- *       {@code /brokers/topics/<t>} (recursively), {@code /config/topics/<t>} and the marker are deleted.</li>
+ *   <li>controlled shutdown: leadership and ISR membership move off brokers listed under
+ *       {@code /admin/controlled_shutdown} ({@link LeaderElection#onControlledShutdown});</li>
+ *   <li>reassignments: a partition whose target replicas are all in the ISR is completed in one transaction
+ *       (leader moved into the target if needed, the removed replicas out of the ISR and the replica list, see
+ *       {@link ReassignmentProgress});</li>
+ *   <li>election requests under {@code /admin/elect_leaders} are performed and answered in place
+ *       ({@link LeaderElection#electPreferred}, {@link LeaderElection#electUnclean}); answered requests the
+ *       requesting broker did not delete are deleted after {@link #ANSWERED_REQUEST_RETENTION_MS};</li>
+ *   <li>topics under {@code /admin/delete_topics}: once the {@link TopicDeletionHook} awaits no broker,
+ *       stray-replica records for dead replica brokers are written, then {@code /brokers/topics/<t>}
+ *       (recursively), {@code /config/topics/<t>} and the marker with its confirmations are deleted, last.</li>
  * </ul>
- * Every write goes through the {@link FencedZkWriter}, so it carries the epoch check, and every partition-state
- * update is also conditional on the version the decision was based on. Because the image may lag behind our own
- * writes, the versions we produced are remembered and a partition is not decided again until the image shows
- * that version; a write that loses a race (stale version, node exists) is simply decided again from the next
- * image. A failed epoch check ends the term: {@code onFenced} is called and the loop stops. Other ZooKeeper
- * trouble schedules a retry.
+ * Every write goes through the {@link FencedZkWriter}, so it carries the epoch check, and every partition-state or
+ * assignment update is also conditional on the version the decision was based on. Because the image may lag
+ * behind our own writes, the versions we produced are remembered and a partition (or a topic's assignment) is not
+ * decided again until the image shows that version; a write that loses a race (stale version, node exists) is
+ * simply decided again from the next image. A failed epoch check ends the term: {@code onFenced} is called and
+ * the loop stops. Other ZooKeeper trouble schedules a retry.
  *
- * <p>TODO(#5): send LeaderAndIsr/UpdateMetadata/StopReplica to brokers; batch partition-state writes into
- * chunked multi-ops for fast failover of many partitions; controlled shutdown; reassignment.
+ * <p>TODO(#5): batch partition-state writes into chunked multi-ops for fast failover of many partitions.
  *
  * <p>Thread-safety: all fields marked "controller thread only" are touched only on {@code controllerThread}.
  * Reads of ZooKeeper here block that thread (Kafka's ZooKeeper-mode controller did the same); they are few per
@@ -72,13 +92,16 @@ public final class ActiveController {
     static final int MAX_OPS_PER_TRANSACTION = 200;
     static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
     private static final long RETRY_BACKOFF_MS = 500;
+    /** How long an answered election request may wait for its broker to delete it before the controller does. */
+    static final long ANSWERED_REQUEST_RETENTION_MS = 120_000;
 
     private final int brokerId;
     private final CuratorFramework zk;
     private final FencedZkWriter writer;
     private final MetadataWatcher watcher;
     private final ScheduledExecutorService controllerThread;
-    private final TopicDeletionHook deletionHook;
+    private final ControllerSettings settings;
+    private final Clock clock;
     private final Consumer<ControllerMovedException> onFenced;
 
     private final AtomicBoolean imageEventQueued = new AtomicBoolean();
@@ -87,24 +110,28 @@ public final class ActiveController {
     // controller thread only
     private boolean active;
     private MetadataWatcher.ListenerRegistration registration;
+    private ScheduledFuture<?> imbalanceTimer;
     private boolean retryScheduled;
-    private final Map<PartitionKey, Integer> writtenVersions = new HashMap<>();
+    private boolean cleanupScheduled;
+    private final Map<PartitionRef, Integer> writtenVersions = new HashMap<>();
+    private final Map<String, Integer> writtenAssignmentVersions = new HashMap<>();
     private final Map<Integer, Long> knownBrokerEpochs = new HashMap<>();
-    private final Set<String> deletionsAwaitingReplicas = new HashSet<>();
     private final Map<String, Uuid> deletedTopics = new HashMap<>();
-
-    private record PartitionKey(String topic, int partition) {
-    }
+    private final Map<String, Set<Integer>> deletionWaitLogged = new HashMap<>();
+    private final Map<String, Map<PartitionRef, PartitionOutcome>> partialElectionResults = new HashMap<>();
+    private final Set<String> answeredByUs = new HashSet<>();
+    private final Map<String, Long> answeredSeenAtMs = new HashMap<>();
 
     ActiveController(int brokerId, CuratorFramework zk, FencedZkWriter writer, MetadataWatcher watcher,
-                     ScheduledExecutorService controllerThread, TopicDeletionHook deletionHook,
+                     ScheduledExecutorService controllerThread, ControllerSettings settings, Clock clock,
                      Consumer<ControllerMovedException> onFenced) {
         this.brokerId = brokerId;
         this.zk = Objects.requireNonNull(zk, "zk");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.watcher = Objects.requireNonNull(watcher, "watcher");
         this.controllerThread = Objects.requireNonNull(controllerThread, "controllerThread");
-        this.deletionHook = Objects.requireNonNull(deletionHook, "deletionHook");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.onFenced = Objects.requireNonNull(onFenced, "onFenced");
     }
 
@@ -121,6 +148,11 @@ public final class ActiveController {
         active = true;
         latestImage = watcher.current();
         registration = watcher.addListener(this::onImage);
+        if (settings.autoLeaderRebalanceEnable()) {
+            long interval = settings.leaderImbalanceCheckIntervalMs();
+            imbalanceTimer = controllerThread.scheduleWithFixedDelay(
+                () -> process(new ControllerEvent.LeaderImbalanceCheckDue()), interval, interval, TimeUnit.MILLISECONDS);
+        }
         enqueue(new ControllerEvent.Activated());
     }
 
@@ -130,6 +162,10 @@ public final class ActiveController {
         if (registration != null) {
             registration.close();
             registration = null;
+        }
+        if (imbalanceTimer != null) {
+            imbalanceTimer.cancel(false);
+            imbalanceTimer = null;
         }
     }
 
@@ -165,8 +201,14 @@ public final class ActiveController {
             } else if (event instanceof ControllerEvent.RetryRequested) {
                 retryScheduled = false;
                 reconcile();
-            } else if (event instanceof ControllerEvent.TopicReplicasDeleted deleted) {
-                onReplicasDeleted(deleted);
+            } else if (event instanceof ControllerEvent.LeaderImbalanceCheckDue) {
+                rebalancePreferredLeaders();
+            } else if (event instanceof ControllerEvent.ElectionRequestCleanupDue) {
+                cleanupScheduled = false;
+                ClusterImage image = latestImage;
+                if (image != null) {
+                    cleanUpAnsweredRequests(image);
+                }
             } else {
                 throw new IllegalStateException("Unhandled controller event " + event);
             }
@@ -205,31 +247,39 @@ public final class ActiveController {
         }
         forgetConfirmedWrites(image);
         deletedTopics.keySet().retainAll(image.topicsPendingDeletion());
+        deletionWaitLogged.keySet().retainAll(image.topicsPendingDeletion());
         Set<Integer> live = image.liveBrokerIds();
         Set<Integer> eligible = new HashSet<>(live);
         eligible.removeAll(bouncedBrokers(image));
+        Set<Integer> shuttingDown = new TreeSet<>(image.shuttingDownBrokers());
+        shuttingDown.retainAll(eligible);
 
         for (String topic : image.topicsPendingDeletion()) {
-            startDeletion(topic, image);
+            maybeDeleteTopic(topic, image);
         }
         for (TopicImage topic : image.topics().values()) {
             if (image.isPendingDeletion(topic.name())) {
                 continue;
             }
             createMissingStates(topic, live);
-            electLeaders(topic, eligible);
+            updateLeadersAndIsr(topic, eligible, shuttingDown);
+            progressReassignments(topic, eligible, shuttingDown);
         }
+        answerElectionRequests(image, eligible, shuttingDown);
+        cleanUpAnsweredRequests(image);
     }
 
     /** Drops remembered writes the image now reflects (or that no longer matter). */
     private void forgetConfirmedWrites(ClusterImage image) {
         writtenVersions.entrySet().removeIf(e -> {
-            Optional<PartitionImage> partition = image.partition(e.getKey().topic(), e.getKey().partition());
+            Optional<PartitionImage> partition = image.partition(e.getKey());
             if (partition.isEmpty()) {
                 return true;
             }
             return partition.get().state().map(s -> s.zkVersion() >= e.getValue()).orElse(false);
         });
+        writtenAssignmentVersions.entrySet().removeIf(e -> image.topic(e.getKey())
+            .map(t -> t.assignmentZkVersion() >= e.getValue()).orElse(true));
     }
 
     private Set<Integer> bouncedBrokers(ClusterImage image) {
@@ -253,7 +303,7 @@ public final class ActiveController {
     private void createMissingStates(TopicImage topic, Set<Integer> live) {
         List<Integer> missing = new ArrayList<>();
         topic.partitions().forEach((p, image) -> {
-            if (image.state().isEmpty() && !writtenVersions.containsKey(new PartitionKey(topic.name(), p))) {
+            if (image.state().isEmpty() && !writtenVersions.containsKey(new PartitionRef(topic.name(), p))) {
                 missing.add(p);
             }
         });
@@ -306,7 +356,7 @@ public final class ActiveController {
             }
             for (Integer p : stateOf.subList(from, to)) {
                 if (p != null) {
-                    writtenVersions.put(new PartitionKey(topic.name(), p), 0);
+                    writtenVersions.put(new PartitionRef(topic.name(), p), 0);
                     PartitionState s = decided.get(p);
                     stateChangeLog.info("Controller {} epoch {} created state of new partition {}-{}: leader {}, leader epoch {}, ISR {}",
                         brokerId, controllerEpoch, topic.name(), p, s.leader(), s.leaderEpoch(), s.isr());
@@ -315,78 +365,333 @@ public final class ActiveController {
         }
     }
 
-    // ---- leader failover --------------------------------------------------------------------------------------
+    // ---- leader failover and controlled shutdown ----------------------------------------------------------------
 
-    private void electLeaders(TopicImage topic, Set<Integer> eligible) {
+    private void updateLeadersAndIsr(TopicImage topic, Set<Integer> eligible, Set<Integer> shuttingDown) {
         boolean unclean = topic.booleanConfig(UNCLEAN_LEADER_ELECTION, false);
         int controllerEpoch = writer.epoch().epoch();
         topic.partitions().forEach((p, image) -> {
-            if (image.state().isEmpty() || writtenVersions.containsKey(new PartitionKey(topic.name(), p))) {
+            PartitionRef ref = new PartitionRef(topic.name(), p);
+            if (image.state().isEmpty() || writtenVersions.containsKey(ref)) {
                 return;
             }
             PartitionState current = image.state().get();
-            Optional<PartitionState> next =
-                LeaderElection.onLiveBrokersChanged(current, image.replicas(), eligible, unclean, controllerEpoch);
+            String why = "live brokers changed";
+            Optional<PartitionState> next = LeaderElection.onLiveBrokersChanged(current, image.replicas(), eligible,
+                shuttingDown, unclean, controllerEpoch);
             if (next.isEmpty()) {
-                return;
+                next = LeaderElection.onControlledShutdown(current, image.replicas(), eligible, shuttingDown, controllerEpoch);
+                why = "controlled shutdown of " + shuttingDown;
             }
-            CasResult result = writer.writePartitionState(topic.name(), p, next.get(), current.zkVersion());
-            if (result instanceof CasResult.Written written) {
-                writtenVersions.put(new PartitionKey(topic.name(), p), written.newZkVersion());
-                PartitionState s = next.get();
-                stateChangeLog.info("Controller {} epoch {} changed {}-{}: leader {} -> {}, leader epoch {} -> {}, ISR {} -> {}{}",
-                    brokerId, controllerEpoch, topic.name(), p, current.leader(), s.leader(), current.leaderEpoch(),
-                    s.leaderEpoch(), current.isr(), s.isr(), s.hasLeader() ? "" : " (partition offline)");
-            } else {
-                log.debug("Partition {}-{} changed before our write ({}); deciding again from the next image",
-                    topic.name(), p, result);
+            if (next.isPresent()) {
+                writeState(ref, current, next.get(), why);
             }
         });
     }
 
+    /** Fenced compare-and-set of one partition's state; true if written. */
+    private boolean writeState(PartitionRef ref, PartitionState current, PartitionState next, String why) {
+        CasResult result = writer.writePartitionState(ref.topic(), ref.partition(), next, current.zkVersion());
+        if (result instanceof CasResult.Written written) {
+            writtenVersions.put(ref, written.newZkVersion());
+            logStateChange(ref, current, next, why);
+            return true;
+        }
+        log.debug("Partition {} changed before our write ({}); deciding again from the next image", ref, result);
+        return false;
+    }
+
+    private void logStateChange(PartitionRef ref, PartitionState current, PartitionState next, String why) {
+        stateChangeLog.info("Controller {} epoch {} changed {} ({}): leader {} -> {}, leader epoch {} -> {}, ISR {} -> {}{}",
+            brokerId, writer.epoch().epoch(), ref, why, current.leader(), next.leader(), current.leaderEpoch(),
+            next.leaderEpoch(), current.isr(), next.isr(), next.hasLeader() ? "" : " (partition offline)");
+    }
+
+    // ---- reassignments ----------------------------------------------------------------------------------------
+
+    private void progressReassignments(TopicImage topic, Set<Integer> eligible, Set<Integer> shuttingDown) {
+        if (!topic.isReassigning() || writtenAssignmentVersions.containsKey(topic.name())) {
+            return;
+        }
+        int controllerEpoch = writer.epoch().epoch();
+        TopicAssignment next = topic.assignment();
+        Map<Integer, PartitionState> stateChanges = new TreeMap<>();
+        Map<Integer, PartitionState> before = new TreeMap<>();
+        List<Integer> completed = new ArrayList<>();
+        int budget = MAX_OPS_PER_TRANSACTION - 1;          // one op for the assignment itself
+        for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {
+            PartitionImage partition = e.getValue();
+            PartitionRef ref = new PartitionRef(topic.name(), e.getKey());
+            if (!partition.isReassigning() || writtenVersions.containsKey(ref) || budget == 0) {
+                continue;
+            }
+            ReassignmentProgress.Step step = ReassignmentProgress.next(partition, eligible, shuttingDown, controllerEpoch);
+            if (step instanceof ReassignmentProgress.Step.Complete complete) {
+                next = next.withPartition(e.getKey(), complete.replicas(), List.of(), List.of());
+                completed.add(e.getKey());
+                if (complete.nextState().isPresent()) {
+                    stateChanges.put(e.getKey(), complete.nextState().get());
+                    before.put(e.getKey(), partition.state().orElseThrow());
+                    budget--;
+                }
+            } else if (log.isDebugEnabled()) {
+                log.debug("Reassignment of {} to {}: {}", ref, partition.targetReplicas(), step);
+            }
+        }
+        if (completed.isEmpty()) {
+            return;
+        }
+        List<CuratorOp> ops = new ArrayList<>();
+        try {
+            ops.add(writer.op().setData().withVersion(topic.assignmentZkVersion())
+                .forPath(ZkPaths.topic(topic.name()), ZkJson.encodeTopicAssignment(next)));
+            for (Map.Entry<Integer, PartitionState> e : stateChanges.entrySet()) {
+                ops.add(writer.op().setData().withVersion(before.get(e.getKey()).zkVersion())
+                    .forPath(ZkPaths.partitionState(topic.name(), e.getKey()), ZkJson.encodePartitionState(e.getValue())));
+            }
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not prepare the completion of reassignments of " + topic.name(), e);
+        }
+        FencedZkWriter.Outcome outcome = writer.write(ops);
+        if (outcome instanceof FencedZkWriter.Outcome.Conflict conflict) {
+            log.info("Completing reassignments of {} conflicted ({} at operation {}); deciding again", topic.name(),
+                conflict.code(), conflict.index());
+            scheduleRetry("reassignment completion conflict for " + topic.name());
+            return;
+        }
+        List<CuratorTransactionResult> results = ((FencedZkWriter.Outcome.Committed) outcome).results();
+        writtenAssignmentVersions.put(topic.name(), results.get(0).getResultStat().getVersion());
+        int i = 1;
+        for (Map.Entry<Integer, PartitionState> e : stateChanges.entrySet()) {
+            PartitionRef ref = new PartitionRef(topic.name(), e.getKey());
+            writtenVersions.put(ref, results.get(i++).getResultStat().getVersion());
+            logStateChange(ref, before.get(e.getKey()), e.getValue(), "reassignment completed");
+        }
+        for (int p : completed) {
+            PartitionImage partition = topic.partitions().get(p);
+            stateChangeLog.info("Controller {} epoch {} completed the reassignment of {}-{}: replicas {} -> {}",
+                brokerId, controllerEpoch, topic.name(), p, partition.originalReplicas(), next.replicas(p));
+        }
+    }
+
+    // ---- leader elections on request ----------------------------------------------------------------------------
+
+    private void answerElectionRequests(ClusterImage image, Set<Integer> eligible, Set<Integer> shuttingDown) {
+        answeredByUs.retainAll(image.electionRequests().keySet());
+        partialElectionResults.keySet().retainAll(image.electionRequests().keySet());
+        for (LeaderElectionRequest request : image.electionRequests().values()) {
+            if (request.isAnswered()) {
+                answeredByUs.remove(request.name());
+                answeredSeenAtMs.putIfAbsent(request.name(), clock.millis());
+            } else if (!answeredByUs.contains(request.name())) {
+                answer(request, image, eligible, shuttingDown);
+            }
+        }
+    }
+
+    private void answer(LeaderElectionRequest request, ClusterImage image, Set<Integer> eligible, Set<Integer> shuttingDown) {
+        Map<PartitionRef, PartitionOutcome> results =
+            partialElectionResults.computeIfAbsent(request.name(), n -> new TreeMap<>());
+        boolean everyPartition = request.partitions().isEmpty();
+        Set<PartitionRef> targets = new TreeSet<>();
+        if (everyPartition) {
+            image.topics().values().stream().filter(t -> !image.isPendingDeletion(t.name()))
+                .forEach(t -> t.partitions().keySet().forEach(p -> targets.add(new PartitionRef(t.name(), p))));
+        } else {
+            targets.addAll(request.partitions().get());
+        }
+        int controllerEpoch = writer.epoch().epoch();
+        boolean deferred = false;
+        for (PartitionRef ref : targets) {
+            if (results.containsKey(ref)) {
+                continue;
+            }
+            Optional<PartitionImage> partition = image.partition(ref);
+            if (partition.isEmpty() || image.isPendingDeletion(ref.topic())) {
+                results.put(ref, PartitionOutcome.of(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "Partition " + ref + " does not exist."));
+                continue;
+            }
+            if (writtenVersions.containsKey(ref)) {
+                deferred = true;                     // our own write is not in the image yet
+                continue;
+            }
+            LeaderElection.Requested decision = request.type() == ElectionType.PREFERRED
+                ? LeaderElection.electPreferred(ref.toString(), partition.get(), eligible, shuttingDown, controllerEpoch)
+                : LeaderElection.electUnclean(ref.toString(), partition.get(), eligible, controllerEpoch);
+            if (decision instanceof LeaderElection.Requested.Answered answered) {
+                results.put(ref, answered.outcome());
+            } else {
+                PartitionState current = partition.get().state().orElseThrow();
+                PartitionState next = ((LeaderElection.Requested.Elected) decision).next();
+                if (writeState(ref, current, next, request.type() + " election " + request.name())) {
+                    results.put(ref, PartitionOutcome.NONE);
+                } else {
+                    deferred = true;
+                }
+            }
+        }
+        if (deferred) {
+            scheduleRetry("election request " + request.name() + " waits for newer partition states");
+            return;
+        }
+        Map<PartitionRef, PartitionOutcome> answer = new TreeMap<>();
+        results.forEach((ref, outcome) -> {
+            if (!everyPartition || outcome.error() != Errors.ELECTION_NOT_NEEDED) {
+                answer.put(ref, outcome);
+            }
+        });
+        FencedZkWriter.Outcome outcome;
+        try {
+            outcome = writer.write(List.of(writer.op().setData().withVersion(request.zkVersion())
+                .forPath(ZkPaths.electLeadersRequest(request.name()), ZkJson.encodeLeaderElectionRequest(request.withResults(answer)))));
+        } catch (CoordinatorException e) {          // ControllerMovedException included
+            throw e;
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not answer election request " + request.name(), e);
+        }
+        partialElectionResults.remove(request.name());
+        answeredByUs.add(request.name());
+        if (outcome instanceof FencedZkWriter.Outcome.Conflict conflict) {
+            log.debug("Election request {} went away before it was answered ({})", request.name(), conflict.code());
+            return;
+        }
+        log.info("Controller {} answered {} election request {}: {} partitions elected, {} answered otherwise",
+            brokerId, request.type(), request.name(), answer.values().stream().filter(o -> !o.isError()).count(),
+            answer.values().stream().filter(PartitionOutcome::isError).count());
+        scheduleCleanup();
+    }
+
+    private void scheduleCleanup() {
+        if (cleanupScheduled || !active) {
+            return;
+        }
+        cleanupScheduled = true;
+        try {
+            controllerThread.schedule(() -> process(new ControllerEvent.ElectionRequestCleanupDue()),
+                ANSWERED_REQUEST_RETENTION_MS + RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            cleanupScheduled = false;
+        }
+    }
+
+    /** Deletes answered requests their brokers left behind (a broker that died while waiting for the answer). */
+    private void cleanUpAnsweredRequests(ClusterImage image) {
+        answeredSeenAtMs.keySet().retainAll(image.electionRequests().keySet());
+        long now = clock.millis();
+        List<CuratorOp> ops = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Long> e : answeredSeenAtMs.entrySet()) {
+            if (now - e.getValue() >= ANSWERED_REQUEST_RETENTION_MS) {
+                try {
+                    ops.add(writer.op().delete().forPath(ZkPaths.electLeadersRequest(e.getKey())));
+                    names.add(e.getKey());
+                } catch (Exception ex) {
+                    throw CoordinatorException.wrap("Could not prepare the deletion of election requests", ex);
+                }
+            }
+        }
+        if (!answeredSeenAtMs.isEmpty() && ops.isEmpty()) {
+            scheduleCleanup();
+        }
+        for (int i = 0; i < ops.size(); i++) {                 // one by one: a request deleted meanwhile is fine
+            writer.write(List.of(ops.get(i)));
+            answeredSeenAtMs.remove(names.get(i));
+            log.debug("Deleted answered election request {} that nobody collected", names.get(i));
+        }
+    }
+
+    // ---- automatic preferred-leader election --------------------------------------------------------------------
+
+    private void rebalancePreferredLeaders() {
+        ClusterImage image = latestImage;
+        if (image == null) {
+            return;
+        }
+        List<PartitionRef> moves = LeaderImbalance.partitionsToRebalance(image, settings.leaderImbalancePerBrokerPercentage());
+        if (moves.isEmpty()) {
+            return;
+        }
+        Set<Integer> live = image.liveBrokerIds();
+        Set<Integer> shuttingDown = image.shuttingDownBrokers();
+        int controllerEpoch = writer.epoch().epoch();
+        int moved = 0;
+        for (PartitionRef ref : moves) {
+            if (writtenVersions.containsKey(ref)) {
+                continue;
+            }
+            PartitionImage partition = image.partition(ref).orElseThrow();
+            if (LeaderElection.electPreferred(ref.toString(), partition, live, shuttingDown, controllerEpoch)
+                    instanceof LeaderElection.Requested.Elected elected
+                    && writeState(ref, partition.state().orElseThrow(), elected.next(), "preferred leader rebalance")) {
+                moved++;
+            }
+        }
+        log.info("Controller {} moved {} of {} partitions back to their preferred leader (imbalance above {}%)",
+            brokerId, moved, moves.size(), settings.leaderImbalancePerBrokerPercentage());
+    }
+
     // ---- topic deletion ---------------------------------------------------------------------------------------
 
-    private void startDeletion(String topic, ClusterImage image) {
+    private void maybeDeleteTopic(String topic, ClusterImage image) {
         Optional<TopicImage> topicImage = image.topic(topic);
         Uuid id = topicImage.map(TopicImage::id).orElse(Uuid.ZERO);
-        if (id.equals(deletedTopics.get(topic)) || deletionsAwaitingReplicas.contains(topic)) {
-            return;                       // done already (image lagging), or waiting for the hook
+        if (id.equals(deletedTopics.get(topic))) {
+            return;                       // done already; the image lags
         }
         if (topicImage.isEmpty()) {
-            deleteTopicZnodes(topic, id);  // only a marker (and maybe a config) left
+            deleteTopicZnodes(topic, id, Set.of());  // only a marker (and maybe a config) left
             return;
         }
-        log.info("Controller {} deleting topic {} (id {})", brokerId, topic, id);
-        deletionsAwaitingReplicas.add(topic);
-        CompletionStage<Void> stage;
+        Set<Integer> awaited = settings.deletionHook().awaitedBrokers(topicImage.get(), image);
+        if (!awaited.isEmpty()) {
+            if (!awaited.equals(deletionWaitLogged.put(topic, awaited))) {
+                log.info("Controller {} deleting topic {} (id {}): waiting for brokers {} to delete their replicas",
+                    brokerId, topic, id, awaited);
+            }
+            return;
+        }
+        Set<Integer> stray = new TreeSet<>(TopicDeletionHook.replicaBrokers(topicImage.get()));
+        stray.removeAll(image.deletionConfirmedBy(topic, id));
+        stray.removeAll(image.liveBrokerIds());
+        if (!stray.isEmpty() && !recordStrayReplicas(topic, id, stray)) {
+            return;
+        }
+        deleteTopicZnodes(topic, id, stray);
+    }
+
+    /** Writes {@code /admin/stray_replicas/<b>/<topic>} for each dead broker {@code b}; false on a lost race. */
+    private boolean recordStrayReplicas(String topic, Uuid id, Set<Integer> brokers) {
+        List<CuratorOp> ops = new ArrayList<>();
+        byte[] data = ZkJson.encodeTopicIdRecord(id);
         try {
-            stage = deletionHook.deleteReplicas(topicImage.get());
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
+            if (!exists(ZkPaths.ADMIN_STRAY_REPLICAS)) {
+                ops.add(writer.op().create().forPath(ZkPaths.ADMIN_STRAY_REPLICAS, new byte[0]));
+            }
+            for (int b : brokers) {
+                if (!exists(ZkPaths.strayReplicas(b))) {
+                    ops.add(writer.op().create().forPath(ZkPaths.strayReplicas(b), new byte[0]));
+                }
+                String path = ZkPaths.strayReplica(b, topic);
+                ops.add(exists(path) ? writer.op().setData().forPath(path, data) : writer.op().create().forPath(path, data));
+            }
+        } catch (CoordinatorException e) {
+            throw e;
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not prepare stray-replica records for topic " + topic, e);
         }
-        stage.whenComplete((ignored, error) -> enqueue(new ControllerEvent.TopicReplicasDeleted(topic, id, error)));
+        if (writer.write(ops) instanceof FencedZkWriter.Outcome.Conflict conflict) {
+            log.info("Recording stray replicas of {} conflicted ({} at operation {}); retrying", topic, conflict.code(),
+                conflict.index());
+            scheduleRetry("stray replica records for " + topic);
+            return false;
+        }
+        log.info("Topic {} (id {}) is deleted while brokers {} are down: they delete their replicas when they start",
+            topic, id, brokers);
+        return true;
     }
 
-    private void onReplicasDeleted(ControllerEvent.TopicReplicasDeleted event) {
-        deletionsAwaitingReplicas.remove(event.topic());
-        if (event.error() != null) {
-            log.warn("Replicas of topic {} were not all deleted ({}); retrying", event.topic(), event.error().toString());
-            scheduleRetry("replica deletion of " + event.topic());
-            return;
-        }
-        ClusterImage image = latestImage;
-        if (image == null || !image.isPendingDeletion(event.topic())) {
-            return;
-        }
-        Uuid current = image.topic(event.topic()).map(TopicImage::id).orElse(Uuid.ZERO);
-        if (!current.equals(event.topicId())) {
-            scheduleRetry("topic " + event.topic() + " changed during deletion");
-            return;
-        }
-        deleteTopicZnodes(event.topic(), event.topicId());
-    }
-
-    private void deleteTopicZnodes(String topic, Uuid id) {
+    private void deleteTopicZnodes(String topic, Uuid id, Set<Integer> stray) {
         List<String> paths = new ArrayList<>();
         collectBottomUp(ZkPaths.topic(topic), paths);
         collectBottomUp(ZkPaths.topicConfig(topic), paths);
@@ -408,7 +713,9 @@ public final class ActiveController {
         }
         deletedTopics.put(topic, id);
         writtenVersions.keySet().removeIf(k -> k.topic().equals(topic));
-        stateChangeLog.info("Controller {} epoch {} deleted topic {} (id {})", brokerId, writer.epoch().epoch(), topic, id);
+        writtenAssignmentVersions.remove(topic);
+        stateChangeLog.info("Controller {} epoch {} deleted topic {} (id {}){}", brokerId, writer.epoch().epoch(), topic, id,
+            stray.isEmpty() ? "" : "; brokers " + stray + " were down and delete their replicas when they start");
     }
 
     /** Appends {@code path}'s subtree, children before parents; nothing if it does not exist. */
@@ -431,6 +738,15 @@ public final class ActiveController {
             return Optional.empty();
         } catch (Exception e) {
             throw CoordinatorException.wrap("Could not list " + path, e);
+        }
+    }
+
+    private boolean exists(String path) {
+        try {
+            Stat stat = zk.checkExists().forPath(path);
+            return stat != null;
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not read " + path, e);
         }
     }
 }

@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
@@ -47,7 +47,8 @@ public final class ControllerElection implements Closeable {
     private final CuratorFramework zk;
     private final int brokerId;
     private final MetadataWatcher watcher;
-    private final TopicDeletionHook deletionHook;
+    private final ControllerSettings settings;
+    private final Clock clock;
     private final ControllerEpochStore epochStore;
     private final ScheduledExecutorService controllerThread;
     private volatile Thread controllerThreadHandle;
@@ -59,23 +60,39 @@ public final class ControllerElection implements Closeable {
     private volatile boolean closed;
     private boolean started;
 
+    /**
+     * A candidate with the default settings, except that deleted topics' znodes go at once
+     * ({@link TopicDeletionHook#IMMEDIATE}): for tools and tests whose brokers do not confirm deletions. Brokers use
+     * {@link #ControllerElection(CuratorFramework, int, MetadataWatcher, Clock, ControllerSettings)}.
+     */
     public ControllerElection(CuratorFramework zk, int brokerId, MetadataWatcher watcher, Clock clock) {
-        this(zk, brokerId, watcher, clock, TopicDeletionHook.IMMEDIATE);
+        this(zk, brokerId, watcher, clock, ControllerSettings.DEFAULTS.withDeletionHook(TopicDeletionHook.IMMEDIATE));
     }
 
     public ControllerElection(CuratorFramework zk, int brokerId, MetadataWatcher watcher, Clock clock,
                               TopicDeletionHook deletionHook) {
+        this(zk, brokerId, watcher, clock, ControllerSettings.DEFAULTS.withDeletionHook(deletionHook));
+    }
+
+    public ControllerElection(CuratorFramework zk, int brokerId, MetadataWatcher watcher, Clock clock,
+                              ControllerSettings settings) {
         this.zk = Objects.requireNonNull(zk, "zk");
         this.brokerId = brokerId;
         this.watcher = Objects.requireNonNull(watcher, "watcher");
-        this.deletionHook = Objects.requireNonNull(deletionHook, "deletionHook");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.epochStore = new ControllerEpochStore(zk, clock);
-        this.controllerThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "controller-event-" + brokerId);
             t.setDaemon(true);
             controllerThreadHandle = t;
             return t;
         });
+        // Timers (retries, the imbalance check, request clean-up) are dropped at close instead of delaying it.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        this.controllerThread = executor;
     }
 
     /** Joins the election. Returns at once; {@link ControllerListener}s hear about the outcome. */
@@ -188,7 +205,7 @@ public final class ControllerElection implements Closeable {
             return;
         }
         ActiveController controller = new ActiveController(brokerId, zk, new FencedZkWriter(zk, epoch), watcher,
-            controllerThread, deletionHook, this::onFenced);
+            controllerThread, settings, clock, this::onFenced);
         active = controller;
         log.info("Broker {} is now the active controller, epoch {} (epoch znode version {})",
             brokerId, epoch.epoch(), epoch.zkVersion());

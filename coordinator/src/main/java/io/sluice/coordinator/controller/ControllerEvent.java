@@ -1,25 +1,30 @@
 package io.sluice.coordinator.controller;
 
-import io.sluice.common.Uuid;
-
 /**
- * Inputs of the {@link ActiveController} event loop. ZooKeeper callbacks and completions only enqueue these;
- * all work happens when the controller thread processes them.
+ * Inputs of the {@link ActiveController} event loop. ZooKeeper callbacks and timers only enqueue these; all
+ * work happens when the controller thread processes them.
  */
 sealed interface ControllerEvent {
     /** This broker just became the active controller: reconcile everything. */
     record Activated() implements ControllerEvent {
     }
 
-    /** The metadata image changed (brokers, topics, partition states, deletion markers...). */
+    /**
+     * The metadata image changed (brokers, topics, partition states, deletion markers and confirmations,
+     * controlled shutdowns, election requests...).
+     */
     record MetadataChanged() implements ControllerEvent {
     }
 
-    /** Try again after a transient failure. */
+    /** Try again after a transient failure or a lost race. */
     record RetryRequested(String reason) implements ControllerEvent {
     }
 
-    /** The deletion hook finished for a topic (failed if {@code error} is not null). */
-    record TopicReplicasDeleted(String topic, Uuid topicId, Throwable error) implements ControllerEvent {
+    /** The periodic preferred-leader check is due ({@code leader.imbalance.check.interval.seconds}). */
+    record LeaderImbalanceCheckDue() implements ControllerEvent {
+    }
+
+    /** Time to delete answered election requests their brokers did not delete (they may have died). */
+    record ElectionRequestCleanupDue() implements ControllerEvent {
     }
 }

@@ -1,6 +1,10 @@
 package io.sluice.coordinator.controller;
 
+import io.sluice.common.Errors;
+import io.sluice.coordinator.metadata.PartitionImage;
+import io.sluice.coordinator.metadata.PartitionOutcome;
 import io.sluice.coordinator.metadata.PartitionState;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +85,18 @@ public final class LeaderElection {
     public static Optional<PartitionState> onLiveBrokersChanged(PartitionState current, List<Integer> assignment,
                                                                 Set<Integer> liveBrokers, boolean uncleanAllowed,
                                                                 int controllerEpoch) {
+        return onLiveBrokersChanged(current, assignment, liveBrokers, Set.of(), uncleanAllowed, controllerEpoch);
+    }
+
+    /**
+     * As {@link #onLiveBrokersChanged(PartitionState, List, Set, boolean, int)}, but a new leader is taken from
+     * the brokers not in a controlled shutdown if any of them is in the live ISR (those in shutdown then leave the
+     * ISR with the old leader, as in Kafka's controlled-shutdown election); a broker in shutdown still leads
+     * rather than leaving the partition offline.
+     */
+    public static Optional<PartitionState> onLiveBrokersChanged(PartitionState current, List<Integer> assignment,
+                                                                Set<Integer> liveBrokers, Set<Integer> shuttingDown,
+                                                                boolean uncleanAllowed, int controllerEpoch) {
         if (current.hasLeader() && liveBrokers.contains(current.leader())) {
             List<Integer> liveIsr = current.isr().stream().filter(liveBrokers::contains).toList();
             if (liveIsr.equals(current.isr())) {
@@ -88,7 +104,10 @@ public final class LeaderElection {
             }
             return Optional.of(current.withLeaderAndIsr(current.leader(), liveIsr, controllerEpoch));
         }
-        Election election = electLeader(assignment, current.isr(), liveBrokers, uncleanAllowed);
+        Election election = electLeader(assignment, current.isr(), minus(liveBrokers, shuttingDown), false);
+        if (election instanceof Election.NoEligibleReplica) {
+            election = electLeader(assignment, current.isr(), liveBrokers, uncleanAllowed);
+        }
         if (election instanceof Election.Elected elected) {
             return Optional.of(current.withLeaderAndIsr(elected.leader(), elected.isr(), controllerEpoch));
         }
@@ -96,5 +115,107 @@ public final class LeaderElection {
             return Optional.empty();
         }
         return Optional.of(current.withLeaderAndIsr(PartitionState.NO_LEADER, current.isr(), controllerEpoch));
+    }
+
+    // ---- controlled shutdown ------------------------------------------------------------------------------------
+
+    /**
+     * Moves one partition off brokers in a controlled shutdown; empty if nothing changes. The leader (live) is in
+     * shutdown: the first replica in assignment order that is live, in the ISR and not shutting down leads, and the
+     * brokers in shutdown leave the ISR (leader epoch + 1); without such a replica the leader stays (moving would
+     * take the partition offline, or lose data). A follower in shutdown leaves the ISR (leader epoch + 1) unless
+     * that would empty it. An offline partition is left alone.
+     */
+    public static Optional<PartitionState> onControlledShutdown(PartitionState current, List<Integer> assignment,
+                                                                Set<Integer> liveBrokers, Set<Integer> shuttingDown,
+                                                                int controllerEpoch) {
+        if (!current.hasLeader() || !liveBrokers.contains(current.leader()) || shuttingDown.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Integer> isrWithout = current.isr().stream().filter(b -> !shuttingDown.contains(b)).toList();
+        if (shuttingDown.contains(current.leader())) {
+            Optional<Integer> next = assignment.stream()
+                .filter(b -> isrWithout.contains(b) && liveBrokers.contains(b)).findFirst();
+            return next.map(leader -> current.withLeaderAndIsr(leader, isrWithout, controllerEpoch));
+        }
+        if (isrWithout.size() == current.isr().size() || isrWithout.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(current.withLeaderAndIsr(current.leader(), isrWithout, controllerEpoch));
+    }
+
+    // ---- elections on request (ElectLeaders) and by the imbalance check --------------------------------------------
+
+    /** The controller's answer to an election request for one partition. */
+    public sealed interface Requested {
+        /** Write {@code next}; the client hears NONE. */
+        record Elected(PartitionState next) implements Requested {
+        }
+
+        /** Nothing to write; the client hears {@code outcome} (ELECTION_NOT_NEEDED or an error). */
+        record Answered(PartitionOutcome outcome) implements Requested {
+        }
+    }
+
+    /**
+     * Preferred-leader election: the preferred (first) replica leads if it is live, in the ISR and not shutting
+     * down (leader epoch + 1, ISR unchanged). ELECTION_NOT_NEEDED if it already leads; PREFERRED_LEADER_NOT_AVAILABLE
+     * otherwise (including a partition the controller has not initialised yet).
+     */
+    public static Requested electPreferred(String tp, PartitionImage partition, Set<Integer> liveBrokers,
+                                           Set<Integer> shuttingDown, int controllerEpoch) {
+        int preferred = partition.preferredReplica();
+        if (partition.state().isEmpty()) {
+            return answered(Errors.PREFERRED_LEADER_NOT_AVAILABLE, "Partition " + tp + " has no leader state yet.");
+        }
+        PartitionState current = partition.state().get();
+        if (current.leader() == preferred) {
+            return answered(Errors.ELECTION_NOT_NEEDED, "Broker " + preferred + " already leads " + tp + ".");
+        }
+        if (!liveBrokers.contains(preferred) || shuttingDown.contains(preferred)) {
+            return answered(Errors.PREFERRED_LEADER_NOT_AVAILABLE, "The preferred leader " + preferred + " of " + tp
+                + " is not alive" + (shuttingDown.contains(preferred) ? " (it is shutting down)." : "."));
+        }
+        if (!current.isr().contains(preferred)) {
+            return answered(Errors.PREFERRED_LEADER_NOT_AVAILABLE, "The preferred leader " + preferred + " of " + tp
+                + " is not in the ISR " + current.isr() + ".");
+        }
+        return new Requested.Elected(current.withLeaderAndIsr(preferred, current.isr(), controllerEpoch));
+    }
+
+    /**
+     * Unclean election on request (KIP-460): only for a partition without a live leader. A live ISR member is
+     * still preferred (clean); otherwise the first live replica in assignment order leads with ISR = [it], which
+     * may lose data. ELECTION_NOT_NEEDED when a live leader exists; ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica
+     * lives.
+     */
+    public static Requested electUnclean(String tp, PartitionImage partition, Set<Integer> liveBrokers,
+                                         int controllerEpoch) {
+        if (partition.state().isEmpty()) {
+            return answered(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, "Partition " + tp + " has no leader state yet.");
+        }
+        PartitionState current = partition.state().get();
+        if (current.hasLeader() && liveBrokers.contains(current.leader())) {
+            return answered(Errors.ELECTION_NOT_NEEDED, "Partition " + tp + " has a live leader, " + current.leader() + ".");
+        }
+        Election election = electLeader(partition.replicas(), current.isr(), liveBrokers, true);
+        if (election instanceof Election.Elected elected) {
+            return new Requested.Elected(current.withLeaderAndIsr(elected.leader(), elected.isr(), controllerEpoch));
+        }
+        return answered(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, "No replica of " + tp + " " + partition.replicas()
+            + " is alive.");
+    }
+
+    private static Requested answered(Errors error, String message) {
+        return new Requested.Answered(PartitionOutcome.of(error, message));
+    }
+
+    private static Set<Integer> minus(Set<Integer> a, Set<Integer> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<Integer> out = new HashSet<>(a);
+        out.removeAll(b);
+        return out;
     }
 }

@@ -9,8 +9,15 @@
  *   <li>{@link io.sluice.coordinator.controller.FencedZkWriter}: the only way the controller writes; every
  *       transaction starts with a version check of {@code /controller_epoch}.</li>
  *   <li>{@link io.sluice.coordinator.controller.ActiveController}: a single-threaded event loop that reconciles
- *       ZooKeeper with the metadata image (partition state for new partitions, leader failover, deletions).</li>
- *   <li>{@link io.sluice.coordinator.controller.LeaderElection}: pure decisions, unit-tested without ZooKeeper.</li>
+ *       ZooKeeper with the metadata image (partition state for new partitions, leader failover, controlled
+ *       shutdown, reassignments, requested and periodic leader elections, deletions).</li>
+ *   <li>Pure decisions, unit-tested without ZooKeeper: {@link io.sluice.coordinator.controller.LeaderElection}
+ *       (failover, controlled shutdown, preferred and unclean elections),
+ *       {@link io.sluice.coordinator.controller.ReassignmentProgress},
+ *       {@link io.sluice.coordinator.controller.LeaderImbalance},
+ *       {@link io.sluice.coordinator.controller.ReplicaPlacement} and the
+ *       {@link io.sluice.coordinator.controller.TopicDeletionHook}s.</li>
+ *   <li>{@link io.sluice.coordinator.controller.ControllerSettings}: the broker keys the controller honours.</li>
  * </ul>
  *
  * <p>Why a LeaderLatch and an epoch: the latch alone is not a fencing token (a controller whose session expired

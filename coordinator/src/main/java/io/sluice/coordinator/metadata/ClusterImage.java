@@ -20,9 +20,17 @@ import java.util.TreeSet;
  * @param controllerEpoch       value of {@code /controller_epoch}, 0 before the first election
  * @param topics                topics by name (those with an assignment znode), including ones pending deletion
  * @param topicsPendingDeletion names under {@code /admin/delete_topics}
+ * @param shuttingDownBrokers   ids under {@code /admin/controlled_shutdown}: brokers in a controlled shutdown
+ *                              (the znodes are ephemeral, so a broker that died is no longer listed)
+ * @param deletionConfirmations per topic pending deletion, the brokers that confirmed (under
+ *                              {@code /admin/delete_topics/<topic>/<brokerId>}) having deleted their replicas, with
+ *                              the topic id each confirmed
+ * @param electionRequests      leader election requests under {@code /admin/elect_leaders}, by znode name
  */
 public record ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> brokers, int controllerId,
-                           int controllerEpoch, Map<String, TopicImage> topics, Set<String> topicsPendingDeletion) {
+                           int controllerEpoch, Map<String, TopicImage> topics, Set<String> topicsPendingDeletion,
+                           Set<Integer> shuttingDownBrokers, Map<String, Map<Integer, Uuid>> deletionConfirmations,
+                           Map<String, LeaderElectionRequest> electionRequests) {
     public static final int NO_CONTROLLER = -1;
     public static final ClusterImage EMPTY =
         new ClusterImage(Optional.empty(), Map.of(), NO_CONTROLLER, 0, Map.of(), Set.of());
@@ -32,6 +40,17 @@ public record ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> 
         brokers = Collections.unmodifiableSortedMap(new TreeMap<>(brokers));
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         topicsPendingDeletion = Collections.unmodifiableSortedSet(new TreeSet<>(topicsPendingDeletion));
+        shuttingDownBrokers = Collections.unmodifiableSortedSet(new TreeSet<>(shuttingDownBrokers));
+        TreeMap<String, Map<Integer, Uuid>> confirmations = new TreeMap<>();
+        deletionConfirmations.forEach((t, c) -> confirmations.put(t, Collections.unmodifiableSortedMap(new TreeMap<>(c))));
+        deletionConfirmations = Collections.unmodifiableSortedMap(confirmations);
+        electionRequests = Collections.unmodifiableSortedMap(new TreeMap<>(electionRequests));
+    }
+
+    /** An image without controlled shutdowns, deletion confirmations or election requests. */
+    public ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> brokers, int controllerId,
+                        int controllerEpoch, Map<String, TopicImage> topics, Set<String> topicsPendingDeletion) {
+        this(clusterId, brokers, controllerId, controllerEpoch, topics, topicsPendingDeletion, Set.of(), Map.of(), Map.of());
     }
 
     public Optional<BrokerInfo> broker(int brokerId) {
@@ -45,6 +64,11 @@ public record ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> 
     /** Ids of the registered brokers, ascending. */
     public SortedSet<Integer> liveBrokerIds() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(brokers.keySet()));
+    }
+
+    /** True if {@code brokerId} is registered and in a controlled shutdown. */
+    public boolean isShuttingDown(int brokerId) {
+        return shuttingDownBrokers.contains(brokerId) && brokers.containsKey(brokerId);
     }
 
     public boolean hasController() {
@@ -64,6 +88,10 @@ public record ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> 
         return topic(topic).flatMap(t -> t.partition(partition));
     }
 
+    public Optional<PartitionImage> partition(PartitionRef ref) {
+        return partition(ref.topic(), ref.partition());
+    }
+
     public Optional<PartitionState> partitionState(String topic, int partition) {
         return partition(topic, partition).flatMap(PartitionImage::state);
     }
@@ -75,5 +103,21 @@ public record ClusterImage(Optional<String> clusterId, Map<Integer, BrokerInfo> 
 
     public boolean isPendingDeletion(String topic) {
         return topicsPendingDeletion.contains(topic);
+    }
+
+    /** The brokers that confirmed deleting their replicas of {@code topic} with id {@code topicId}. */
+    public Set<Integer> deletionConfirmedBy(String topic, Uuid topicId) {
+        Map<Integer, Uuid> confirmations = deletionConfirmations.getOrDefault(topic, Map.of());
+        Set<Integer> out = new TreeSet<>();
+        confirmations.forEach((broker, id) -> {
+            if (id.equals(topicId)) {
+                out.add(broker);
+            }
+        });
+        return Collections.unmodifiableSet(out);
+    }
+
+    public Optional<LeaderElectionRequest> electionRequest(String name) {
+        return Optional.ofNullable(electionRequests.get(name));
     }
 }

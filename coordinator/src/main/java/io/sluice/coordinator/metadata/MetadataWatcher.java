@@ -32,8 +32,9 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>How: one Curator {@link CuratorCache} (a persistent recursive watch plus an in-memory copy) per subtree
  * that matters: {@code /cluster/id}, {@code /brokers/ids}, {@code /brokers/topics} (assignments and every
- * partition state), {@code /config/topics}, {@code /admin/delete_topics}, {@code /controller} and
- * {@code /controller_epoch}. There is no polling. A cache event only sets a flag and, if no rebuild is queued,
+ * partition state), {@code /config/topics}, {@code /admin/delete_topics} (markers and the brokers' deletion
+ * confirmations), {@code /controller}, {@code /controller_epoch}, {@code /admin/controlled_shutdown} and
+ * {@code /admin/elect_leaders}. There is no polling. A cache event only sets a flag and, if no rebuild is queued,
  * queues one on the watcher's own thread; a burst of events therefore coalesces into one rebuild. The rebuild
  * reads the caches' memory (no ZooKeeper I/O), builds a new immutable image, publishes it through a volatile
  * field and, if it differs from the previous one, hands it to each listener on that same thread.
@@ -55,7 +56,8 @@ import org.apache.logging.log4j.Logger;
 public final class MetadataWatcher implements Closeable {
     private static final Logger log = LogManager.getLogger(MetadataWatcher.class);
     private static final List<String> ROOTS = List.of(ZkPaths.CLUSTER_ID, ZkPaths.BROKER_IDS, ZkPaths.BROKER_TOPICS,
-        ZkPaths.CONFIG_TOPICS, ZkPaths.ADMIN_DELETE_TOPICS, ZkPaths.CONTROLLER, ZkPaths.CONTROLLER_EPOCH);
+        ZkPaths.CONFIG_TOPICS, ZkPaths.ADMIN_DELETE_TOPICS, ZkPaths.CONTROLLER, ZkPaths.CONTROLLER_EPOCH,
+        ZkPaths.ADMIN_CONTROLLED_SHUTDOWN, ZkPaths.ADMIN_ELECT_LEADERS);
 
     private final Map<String, CuratorCache> caches = new LinkedHashMap<>();
     private final ExecutorService thread;
@@ -238,10 +240,42 @@ public final class MetadataWatcher implements Closeable {
         });
 
         Set<String> pendingDeletion = new HashSet<>();
+        Map<String, Map<Integer, Uuid>> confirmations = new HashMap<>();
         cache(ZkPaths.ADMIN_DELETE_TOPICS).stream().forEach(d -> {
-            List<String> s = ZkPaths.segments(d.getPath());
+            List<String> s = ZkPaths.segments(d.getPath());      // admin/delete_topics/<t>[/<brokerId>]
             if (s.size() == 3) {
                 pendingDeletion.add(s.get(2));
+            } else if (s.size() == 4) {
+                Integer broker = parseInt(s.get(3));
+                if (broker == null) {
+                    warnOnce(d, "is not a broker id");
+                } else {
+                    decode(d, () -> ZkJson.decodeTopicIdRecord(d.getPath(), d.getData()))
+                        .ifPresent(id -> confirmations.computeIfAbsent(s.get(2), t -> new HashMap<>()).put(broker, id));
+                }
+            }
+        });
+        confirmations.keySet().retainAll(pendingDeletion);
+
+        Set<Integer> shuttingDown = new HashSet<>();
+        cache(ZkPaths.ADMIN_CONTROLLED_SHUTDOWN).stream().forEach(d -> {
+            List<String> s = ZkPaths.segments(d.getPath());
+            if (s.size() == 3) {
+                Integer broker = parseInt(s.get(2));
+                if (broker == null) {
+                    warnOnce(d, "is not a broker id");
+                } else {
+                    shuttingDown.add(broker);
+                }
+            }
+        });
+
+        Map<String, LeaderElectionRequest> elections = new TreeMap<>();
+        cache(ZkPaths.ADMIN_ELECT_LEADERS).stream().forEach(d -> {
+            List<String> s = ZkPaths.segments(d.getPath());
+            if (s.size() == 3) {
+                decode(d, () -> ZkJson.decodeLeaderElectionRequest(s.get(2), d.getData(), d.getStat().getVersion()))
+                    .ifPresent(r -> elections.put(r.name(), r));
             }
         });
 
@@ -256,14 +290,15 @@ public final class MetadataWatcher implements Closeable {
         int controllerEpoch = node(ZkPaths.CONTROLLER_EPOCH, ZkPaths.CONTROLLER_EPOCH)
             .flatMap(d -> decode(d, () -> ZkJson.decodeControllerEpoch(d.getData())))
             .orElse(0);
-        return new ClusterImage(clusterId, brokers, controllerId, controllerEpoch, topics, pendingDeletion);
+        return new ClusterImage(clusterId, brokers, controllerId, controllerEpoch, topics, pendingDeletion, shuttingDown,
+            confirmations, elections);
     }
 
     private static TopicImage topicImage(TopicAssignment assignment, int zkVersion, Map<Integer, PartitionState> states,
                                          Map<String, String> configs) {
         Map<Integer, PartitionImage> partitions = new TreeMap<>();
-        assignment.replicas().forEach((p, replicas) ->
-            partitions.put(p, new PartitionImage(replicas, Optional.ofNullable(states.get(p)))));
+        assignment.replicas().forEach((p, replicas) -> partitions.put(p, new PartitionImage(replicas,
+            assignment.addingReplicas(p), assignment.removingReplicas(p), Optional.ofNullable(states.get(p)))));
         Uuid id = assignment.topicId();
         return new TopicImage(assignment.topic(), id, partitions, configs, zkVersion);
     }

@@ -2,6 +2,7 @@ package io.sluice.coordinator.metadata;
 
 import io.sluice.common.Uuid;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,11 +33,22 @@ public record TopicImage(String name, Uuid id, Map<Integer, PartitionImage> part
         return partitions.size();
     }
 
-    /** The replica assignment this image was built from. */
+    /** The replica assignment this image was built from, reassignments in progress included. */
     public TopicAssignment assignment() {
-        Map<Integer, java.util.List<Integer>> replicas = new TreeMap<>();
-        partitions.forEach((p, image) -> replicas.put(p, image.replicas()));
-        return new TopicAssignment(name, id, replicas);
+        Map<Integer, List<Integer>> replicas = new TreeMap<>();
+        Map<Integer, List<Integer>> adding = new TreeMap<>();
+        Map<Integer, List<Integer>> removing = new TreeMap<>();
+        partitions.forEach((p, image) -> {
+            replicas.put(p, image.replicas());
+            adding.put(p, image.addingReplicas());
+            removing.put(p, image.removingReplicas());
+        });
+        return new TopicAssignment(name, id, replicas, adding, removing);
+    }
+
+    /** True if any partition of this topic is being reassigned. */
+    public boolean isReassigning() {
+        return partitions.values().stream().anyMatch(PartitionImage::isReassigning);
     }
 
     /** A config override as a boolean; {@code defaultValue} if the topic does not override it. */

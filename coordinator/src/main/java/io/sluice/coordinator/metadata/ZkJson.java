@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.common.Errors;
 import io.sluice.common.Uuid;
 import io.sluice.coordinator.zk.ZkPaths;
 import java.io.IOException;
@@ -31,7 +32,9 @@ import java.util.TreeMap;
  *                        host/port are those of the first PLAINTEXT endpoint (null/-1 if none). Decodes v1-v5;
  *                        v0 (host/port only) becomes one PLAINTEXT endpoint.
  * /brokers/topics/&lt;t&gt;    v3 {"version":3,"topic_id":"&lt;base64&gt;","partitions":{"0":[1,2]},"adding_replicas":{},"removing_replicas":{}}
- *                        decodes v1-v3; no topic_id gives Uuid.ZERO
+ *                        decodes v1-v3; no topic_id gives Uuid.ZERO. During a reassignment, e.g. of partition 0
+ *                        from [1,2] to [3,1]: "partitions":{"0":[3,1,2]},"adding_replicas":{"0":[3]},
+ *                        "removing_replicas":{"0":[2]} (target first; only partitions being reassigned listed)
  * .../partitions/&lt;p&gt;/state v1 {"version":1,"leader":1,"leader_epoch":4,"isr":[1,2],"controller_epoch":7}
  * /controller             v1 {"version":1,"brokerid":1,"timestamp":"&lt;ms&gt;"} (v2's kraftControllerEpoch ignored)
  * /controller_epoch          plain decimal text, e.g. 7
@@ -39,6 +42,14 @@ import java.util.TreeMap;
  * /config/changes/...     v2 {"version":2,"entity_path":"topics/&lt;t&gt;"}
  * /cluster/id                {"version":"1","id":"&lt;22-char base64&gt;"}
  * /latest_producer_id_block v1 {"version":1,"broker":1,"block_start":"0","block_end":"999"} (empty data: none yet)
+ * /admin/delete_topics/&lt;t&gt;/&lt;broker&gt;, /admin/stray_replicas/&lt;broker&gt;/&lt;t&gt;
+ *                         v1 {"version":1,"topic_id":"&lt;base64&gt;"}
+ * /admin/controlled_shutdown/&lt;broker&gt; v1 {"version":1,"broker_epoch":123} (-1 if unknown)
+ * /admin/elect_leaders/request_&lt;seq&gt;
+ *                         v1 {"version":1,"election_type":0,"partitions":[{"topic":"t","partition":0}]}
+ *                        "partitions":null asks for every partition; election_type 0 preferred, 1 unclean. The
+ *                        controller answers by rewriting the znode with a "results" array added:
+ *                        "results":[{"topic":"t","partition":0,"error_code":0,"error_message":null}]
  * </pre>
  *
  * <p>Thread-safe: stateless; the shared {@link ObjectMapper} is only used for tree reading and writing.
@@ -51,6 +62,9 @@ public final class ZkJson {
     public static final int TOPIC_CONFIG_VERSION = 1;
     public static final int CONFIG_CHANGE_VERSION = 2;
     public static final int PRODUCER_ID_BLOCK_VERSION = 1;
+    public static final int TOPIC_ID_RECORD_VERSION = 1;
+    public static final int CONTROLLED_SHUTDOWN_VERSION = 1;
+    public static final int LEADER_ELECTION_REQUEST_VERSION = 1;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -135,9 +149,38 @@ public final class ZkJson {
             ArrayNode list = partitions.putArray(Integer.toString(p));
             replicas.forEach(list::add);
         });
-        root.putObject("adding_replicas");
-        root.putObject("removing_replicas");
+        putLists(root.putObject("adding_replicas"), assignment.addingReplicas());
+        putLists(root.putObject("removing_replicas"), assignment.removingReplicas());
         return write(root);
+    }
+
+    private static void putLists(ObjectNode into, Map<Integer, List<Integer>> lists) {
+        lists.forEach((p, replicas) -> {
+            ArrayNode list = into.putArray(Integer.toString(p));
+            replicas.forEach(list::add);
+        });
+    }
+
+    private static Map<Integer, List<Integer>> partitionLists(String path, JsonNode node, String field) {
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw malformed(path, "'" + field + "' is not an object");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            int partition;
+            try {
+                partition = Integer.parseInt(entry.getKey());
+            } catch (NumberFormatException e) {
+                throw malformed(path, "partition key '" + entry.getKey() + "' in '" + field + "' is not an integer", e);
+            }
+            out.put(partition, intList(path, entry.getValue(), field + "." + entry.getKey()));
+        }
+        return out;
     }
 
     public static TopicAssignment decodeTopicAssignment(String topic, byte[] data) {
@@ -148,18 +191,9 @@ public final class ZkJson {
         if (partitions == null || !partitions.isObject()) {
             throw malformed(path, "'partitions' is missing or not an object");
         }
-        Map<Integer, List<Integer>> replicas = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = partitions.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            int partition;
-            try {
-                partition = Integer.parseInt(entry.getKey());
-            } catch (NumberFormatException e) {
-                throw malformed(path, "partition key '" + entry.getKey() + "' is not an integer", e);
-            }
-            replicas.put(partition, intList(path, entry.getValue(), "partitions." + entry.getKey()));
-        }
+        Map<Integer, List<Integer>> replicas = partitionLists(path, partitions, "partitions");
+        Map<Integer, List<Integer>> adding = partitionLists(path, root.get("adding_replicas"), "adding_replicas");
+        Map<Integer, List<Integer>> removing = partitionLists(path, root.get("removing_replicas"), "removing_replicas");
         Uuid topicId = Uuid.ZERO;
         JsonNode id = root.get("topic_id");
         if (id != null && !id.isNull()) {
@@ -170,7 +204,7 @@ public final class ZkJson {
             }
         }
         try {
-            return new TopicAssignment(topic, topicId, replicas);
+            return new TopicAssignment(topic, topicId, replicas, adding, removing);
         } catch (IllegalArgumentException e) {
             throw malformed(path, e.getMessage(), e);
         }
@@ -312,6 +346,114 @@ public final class ZkJson {
         try {
             return Optional.of(new ProducerIdBlock(intField(path, root, "broker"),
                 longField(path, root, "block_start"), longField(path, root, "block_end")));
+        } catch (IllegalArgumentException e) {
+            throw malformed(path, e.getMessage(), e);
+        }
+    }
+
+    // ---- /admin/delete_topics/<t>/<broker> and /admin/stray_replicas/<broker>/<t> ----------------------------
+
+    public static byte[] encodeTopicIdRecord(Uuid topicId) {
+        ObjectNode root = NODES.objectNode();
+        root.put("version", TOPIC_ID_RECORD_VERSION);
+        root.put("topic_id", topicId.toString());
+        return write(root);
+    }
+
+    /** The topic id of a deletion confirmation or stray-replica record; {@link Uuid#ZERO} for an empty znode. */
+    public static Uuid decodeTopicIdRecord(String path, byte[] data) {
+        if (data == null || data.length == 0) {
+            return Uuid.ZERO;
+        }
+        try {
+            return Uuid.fromString(textField(path, readObject(path, data), "topic_id"));
+        } catch (IllegalArgumentException e) {
+            throw malformed(path, "bad topic_id: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- /admin/controlled_shutdown/<broker> -----------------------------------------------------------------
+
+    public static byte[] encodeControlledShutdown(long brokerEpoch) {
+        ObjectNode root = NODES.objectNode();
+        root.put("version", CONTROLLED_SHUTDOWN_VERSION);
+        root.put("broker_epoch", brokerEpoch);
+        return write(root);
+    }
+
+    // ---- /admin/elect_leaders/request_<seq> ------------------------------------------------------------------
+
+    public static byte[] encodeLeaderElectionRequest(LeaderElectionRequest request) {
+        ObjectNode root = NODES.objectNode();
+        root.put("version", LEADER_ELECTION_REQUEST_VERSION);
+        root.put("election_type", request.type().value);
+        if (request.partitions().isEmpty()) {
+            root.putNull("partitions");
+        } else {
+            ArrayNode partitions = root.putArray("partitions");
+            for (PartitionRef p : request.partitions().get()) {
+                partitions.addObject().put("topic", p.topic()).put("partition", p.partition());
+            }
+        }
+        request.results().ifPresent(results -> {
+            ArrayNode out = root.putArray("results");
+            results.forEach((p, outcome) -> {
+                ObjectNode r = out.addObject().put("topic", p.topic()).put("partition", p.partition())
+                    .put("error_code", outcome.error().code());
+                if (outcome.message().isPresent()) {
+                    r.put("error_message", outcome.message().get());
+                } else {
+                    r.putNull("error_message");
+                }
+            });
+        });
+        return write(root);
+    }
+
+    public static LeaderElectionRequest decodeLeaderElectionRequest(String name, byte[] data, int zkVersion) {
+        String path = ZkPaths.electLeadersRequest(name);
+        JsonNode root = readObject(path, data);
+        intField(path, root, "version");
+        int typeValue = intField(path, root, "election_type");
+        ElectionType type = ElectionType.of(typeValue)
+            .orElseThrow(() -> malformed(path, "unknown election_type " + typeValue));
+        Optional<List<PartitionRef>> partitions = Optional.empty();
+        JsonNode list = root.get("partitions");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw malformed(path, "'partitions' is not an array");
+            }
+            List<PartitionRef> refs = new ArrayList<>();
+            for (JsonNode p : list) {
+                refs.add(partitionRef(path, p));
+            }
+            partitions = Optional.of(refs);
+        }
+        Optional<Map<PartitionRef, PartitionOutcome>> results = Optional.empty();
+        JsonNode resultList = root.get("results");
+        if (resultList != null && !resultList.isNull()) {
+            if (!resultList.isArray()) {
+                throw malformed(path, "'results' is not an array");
+            }
+            Map<PartitionRef, PartitionOutcome> out = new TreeMap<>();
+            for (JsonNode r : resultList) {
+                int code = intField(path, r, "error_code");
+                Errors error = Errors.forCode((short) code);
+                JsonNode message = r.get("error_message");
+                out.put(partitionRef(path, r), PartitionOutcome.of(error,
+                    message == null || message.isNull() ? null : message.asText()));
+            }
+            results = Optional.of(out);
+        }
+        return new LeaderElectionRequest(name, zkVersion, type, partitions, results);
+    }
+
+    private static PartitionRef partitionRef(String path, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw malformed(path, "partition entry " + node + " is not an object");
+        }
+        try {
+            return new PartitionRef(textField(path, node, "topic"), intField(path, node, "partition"));
         } catch (IllegalArgumentException e) {
             throw malformed(path, e.getMessage(), e);
         }

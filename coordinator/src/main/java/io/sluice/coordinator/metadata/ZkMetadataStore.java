@@ -1,5 +1,6 @@
 package io.sluice.coordinator.metadata;
 
+import io.sluice.common.Errors;
 import io.sluice.common.Uuid;
 import io.sluice.coordinator.zk.CoordinatorException;
 import io.sluice.coordinator.zk.MultiOpFailure;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -189,11 +191,18 @@ public final class ZkMetadataStore {
                     + " (" + replicas + " -> " + newAssignment.replicas(p) + ")");
             }
         });
+        // Reassignments in progress on the existing partitions carry over (callers build the grown assignment from
+        // the replica lists alone).
+        Map<Integer, List<Integer>> adding = new java.util.TreeMap<>(old.addingReplicas());
+        Map<Integer, List<Integer>> removing = new java.util.TreeMap<>(old.removingReplicas());
+        newAssignment.addingReplicas().forEach(adding::putIfAbsent);
+        newAssignment.removingReplicas().forEach(removing::putIfAbsent);
+        TopicAssignment toWrite = new TopicAssignment(topic, newAssignment.topicId(), newAssignment.replicas(), adding, removing);
         try {
             if (zk.checkExists().forPath(ZkPaths.deleteTopicMarker(topic)) != null) {
                 throw new TopicDeletionPendingException("Topic '" + topic + "' is marked for deletion");
             }
-            Stat stat = zk.setData().withVersion(expectedVersion).forPath(path, ZkJson.encodeTopicAssignment(newAssignment));
+            Stat stat = zk.setData().withVersion(expectedVersion).forPath(path, ZkJson.encodeTopicAssignment(toWrite));
             log.info("Topic {} now has {} partitions", topic, newAssignment.partitionCount());
             return new CasResult.Written(stat.getVersion());
         } catch (KeeperException.BadVersionException e) {
@@ -315,6 +324,142 @@ public final class ZkMetadataStore {
         }
     }
 
+    // ---- partition reassignments -------------------------------------------------------------------------------
+
+    /**
+     * Starts or cancels reassignments of partitions of one topic (AlterPartitionReassignments): applies
+     * {@link Reassignments#plan} to each partition against the current assignment and the registered brokers,
+     * and writes every accepted change in one conditional update of {@code /brokers/topics/<topic>} (re-read and
+     * re-planned on a conflicting write). The controller then drives each reassignment to its end.
+     *
+     * @param targets per partition, the new replica list, or empty to cancel that partition's reassignment
+     * @return the outcome per requested partition: NONE, UNKNOWN_TOPIC_OR_PARTITION (no such topic or partition,
+     *         or the topic is being deleted), or what {@link Reassignments#plan} refused
+     */
+    public Map<Integer, PartitionOutcome> alterPartitionReassignments(String topic, Map<Integer, Optional<List<Integer>>> targets,
+                                                                      boolean allowReplicationFactorChange) {
+        String path = ZkPaths.topic(topic);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Map<Integer, PartitionOutcome> results = new java.util.TreeMap<>();
+            Optional<Versioned<TopicAssignment>> current = readTopicAssignment(topic);
+            if (current.isEmpty() || exists(ZkPaths.deleteTopicMarker(topic))) {
+                String why = current.isEmpty() ? " does not exist." : " is being deleted.";
+                targets.keySet().forEach(p -> results.put(p, PartitionOutcome.of(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "Topic '" + topic + "'" + why)));
+                return results;
+            }
+            Set<Integer> live = liveBrokerIds();
+            TopicAssignment next = current.get().value();
+            boolean changed = false;
+            for (Map.Entry<Integer, Optional<List<Integer>>> e : targets.entrySet()) {
+                int p = e.getKey();
+                if (!next.replicas().containsKey(p)) {
+                    results.put(p, PartitionOutcome.of(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                        "Topic '" + topic + "' has no partition " + p + "."));
+                    continue;
+                }
+                Reassignments.Change change = Reassignments.plan(next, p, e.getValue(), live, allowReplicationFactorChange);
+                if (change instanceof Reassignments.Change.Update update) {
+                    next = next.withPartition(p, update.replicas(), update.adding(), update.removing());
+                    changed = true;
+                    results.put(p, PartitionOutcome.NONE);
+                } else if (change instanceof Reassignments.Change.Refused refused) {
+                    results.put(p, refused.outcome());
+                } else {
+                    results.put(p, PartitionOutcome.NONE);
+                }
+            }
+            if (!changed) {
+                return results;
+            }
+            try {
+                zk.setData().withVersion(current.get().zkVersion()).forPath(path, ZkJson.encodeTopicAssignment(next));
+                log.info("Reassignment of topic {}: {}", topic, describeReassignments(next, targets.keySet()));
+                return results;
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException conflict) {
+                log.debug("Topic {} changed while starting a reassignment ({}); re-reading", topic, conflict.code());
+            } catch (Exception e) {
+                throw CoordinatorException.wrap("Could not write the reassignment of " + path, e);
+            }
+        }
+        throw new CoordinatorException("Could not reassign partitions of " + topic + ": too many concurrent changes");
+    }
+
+    private static String describeReassignments(TopicAssignment a, Set<Integer> partitions) {
+        StringBuilder sb = new StringBuilder();
+        for (int p : new java.util.TreeSet<>(partitions)) {
+            if (a.replicas().containsKey(p)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(p).append(": replicas ").append(a.replicas(p))
+                    .append(" adding ").append(a.addingReplicas(p)).append(" removing ").append(a.removingReplicas(p));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Ids of the brokers registered right now. */
+    public Set<Integer> liveBrokerIds() {
+        try {
+            Set<Integer> ids = new java.util.TreeSet<>();
+            for (String child : zk.getChildren().forPath(ZkPaths.BROKER_IDS)) {
+                try {
+                    ids.add(Integer.parseInt(child));
+                } catch (NumberFormatException ignored) {
+                    // not a registration
+                }
+            }
+            return ids;
+        } catch (KeeperException.NoNodeException e) {
+            return Set.of();
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not list " + ZkPaths.BROKER_IDS, e);
+        }
+    }
+
+    // ---- leader election requests ------------------------------------------------------------------------------
+
+    /**
+     * Asks the controller to elect leaders: creates {@code /admin/elect_leaders/request_<seq>}. The controller
+     * writes its answer into the same znode; watch for it in the {@link ClusterImage}
+     * ({@link ClusterImage#electionRequest}) and then {@link #forgetLeaderElection} it.
+     *
+     * @param partitions the partitions, or empty for every partition
+     * @return the request znode's name
+     */
+    public String submitLeaderElection(ElectionType type, Optional<List<PartitionRef>> partitions) {
+        byte[] data = ZkJson.encodeLeaderElectionRequest(new LeaderElectionRequest("request", 0, type, partitions,
+            Optional.empty()));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                String created = zk.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                    .forPath(ZkPaths.ELECT_LEADERS_REQUEST_PREFIX, data);
+                String name = ZkPaths.lastSegment(created);
+                log.info("Requested {} leader election {} for {}", type, name,
+                    partitions.map(p -> p.size() + " partitions").orElse("every partition"));
+                return name;
+            } catch (KeeperException.NoNodeException e) {
+                ensurePersistentPaths();
+            } catch (Exception e) {
+                throw CoordinatorException.wrap("Could not create a leader election request under " + ZkPaths.ADMIN_ELECT_LEADERS, e);
+            }
+        }
+        throw new CoordinatorException("Could not create " + ZkPaths.ADMIN_ELECT_LEADERS);
+    }
+
+    /** Deletes an election request (answered or abandoned), in the background: never blocks the caller. */
+    public void forgetLeaderElection(String name) {
+        String path = ZkPaths.electLeadersRequest(name);
+        try {
+            zk.delete().guaranteed().inBackground((client, event) -> {
+                if (event.getResultCode() != KeeperException.Code.OK.intValue()
+                        && event.getResultCode() != KeeperException.Code.NONODE.intValue()) {
+                    log.debug("Deleting {} failed: {}", path, KeeperException.Code.get(event.getResultCode()));
+                }
+            }).forPath(path);
+        } catch (Exception e) {
+            log.debug("Could not delete {}: {}", path, e.toString());
+        }
+    }
+
     // ---- partition state (a leader's ISR changes) --------------------------------------------------------------
 
     public Optional<PartitionState> readPartitionState(String topic, int partition) {
@@ -387,6 +532,14 @@ public final class ZkMetadataStore {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private boolean exists(String path) {
+        try {
+            return zk.checkExists().forPath(path) != null;
+        } catch (Exception e) {
+            throw CoordinatorException.wrap("Could not read " + path, e);
+        }
+    }
 
     private Optional<Versioned<byte[]>> read(String path) {
         Stat stat = new Stat();

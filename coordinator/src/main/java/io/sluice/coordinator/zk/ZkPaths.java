@@ -21,8 +21,23 @@ import java.util.List;
  * /config/brokers/&lt;id&gt;                           persistent  dynamic broker config (same shape)
  * /config/changes/config_change_&lt;seq&gt;            persistent sequential change notifications
  * /admin/delete_topics/&lt;topic&gt;                   persistent  empty marker: delete this topic
+ * /admin/delete_topics/&lt;topic&gt;/&lt;brokerId&gt;        persistent  {"version":1,"topic_id":"&lt;base64&gt;"}: that broker
+ *                                                            deleted its replicas of the topic (Sluice only)
+ * /admin/stray_replicas/&lt;brokerId&gt;/&lt;topic&gt;       persistent  {"version":1,"topic_id":"&lt;base64&gt;"}: the topic was
+ *                                                            deleted while that broker was down; it must delete its
+ *                                                            logs of the topic before hosting anything (Sluice only)
+ * /admin/controlled_shutdown/&lt;brokerId&gt;           ephemeral   {"version":1,"broker_epoch":N}: the broker is shutting
+ *                                                            down; the controller moves its leadership away (Sluice
+ *                                                            only; Kafka used the ControlledShutdown RPC)
+ * /admin/elect_leaders/request_&lt;seq&gt;             persistent sequential ElectLeaders request, answered in place by
+ *                                                            the controller (Sluice only; see ZkJson)
  * /latest_producer_id_block                      persistent  last producer-id block handed out
  * </pre>
+ *
+ * <p>Kafka's {@code /admin/preferred_replica_election} (one znode, one request at a time) and
+ * {@code /admin/reassign_partitions} are not used: elections go through the sequential request znodes above, so
+ * several brokers can submit at once, and reassignments are recorded in the topic znode's
+ * {@code adding_replicas}/{@code removing_replicas}, as Kafka 2.4+ does.
  *
  * <p>Thread-safe: constants and pure functions only.
  */
@@ -45,6 +60,11 @@ public final class ZkPaths {
     public static final String CONFIG_CHANGE_PREFIX = CONFIG_CHANGES + "/config_change_";
     public static final String ADMIN = "/admin";
     public static final String ADMIN_DELETE_TOPICS = "/admin/delete_topics";
+    public static final String ADMIN_STRAY_REPLICAS = "/admin/stray_replicas";
+    public static final String ADMIN_CONTROLLED_SHUTDOWN = "/admin/controlled_shutdown";
+    public static final String ADMIN_ELECT_LEADERS = "/admin/elect_leaders";
+    /** Prefix of the persistent-sequential election requests; ZooKeeper appends 10 digits. */
+    public static final String ELECT_LEADERS_REQUEST_PREFIX = ADMIN_ELECT_LEADERS + "/request_";
     public static final String LATEST_PRODUCER_ID_BLOCK = "/latest_producer_id_block";
 
     /**
@@ -53,16 +73,21 @@ public final class ZkPaths {
      */
     public static final List<String> PERSISTENT_PATHS = List.of(
         BROKER_IDS, BROKER_TOPICS, BROKER_SEQID, CONFIG_TOPICS, CONFIG_BROKERS, CONFIG_CHANGES,
-        ADMIN_DELETE_TOPICS, LATEST_PRODUCER_ID_BLOCK);
+        ADMIN_DELETE_TOPICS, ADMIN_STRAY_REPLICAS, ADMIN_CONTROLLED_SHUTDOWN, ADMIN_ELECT_LEADERS,
+        LATEST_PRODUCER_ID_BLOCK);
 
     private ZkPaths() {
     }
 
     public static String brokerId(int brokerId) {
+        return BROKER_IDS + "/" + brokerIdSegment(brokerId);
+    }
+
+    private static String brokerIdSegment(int brokerId) {
         if (brokerId < 0) {
             throw new IllegalArgumentException("Broker id must be >= 0, got " + brokerId);
         }
-        return BROKER_IDS + "/" + brokerId;
+        return Integer.toString(brokerId);
     }
 
     public static String topic(String topic) {
@@ -94,6 +119,28 @@ public final class ZkPaths {
 
     public static String deleteTopicMarker(String topic) {
         return ADMIN_DELETE_TOPICS + "/" + requireSafeName(topic);
+    }
+
+    /** A broker's confirmation that it deleted its replicas of a topic marked for deletion. */
+    public static String deleteTopicConfirmation(String topic, int brokerId) {
+        return deleteTopicMarker(topic) + "/" + brokerIdSegment(brokerId);
+    }
+
+    /** The stray-replica records of one broker. */
+    public static String strayReplicas(int brokerId) {
+        return ADMIN_STRAY_REPLICAS + "/" + brokerIdSegment(brokerId);
+    }
+
+    public static String strayReplica(int brokerId, String topic) {
+        return strayReplicas(brokerId) + "/" + requireSafeName(topic);
+    }
+
+    public static String controlledShutdown(int brokerId) {
+        return ADMIN_CONTROLLED_SHUTDOWN + "/" + brokerIdSegment(brokerId);
+    }
+
+    public static String electLeadersRequest(String name) {
+        return ADMIN_ELECT_LEADERS + "/" + requireSafeName(name);
     }
 
     /** The entity path written into a config change notification for a topic: {@code topics/<topic>}. */

@@ -3,7 +3,6 @@ package io.sluice.coordinator.controller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,8 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -198,40 +195,6 @@ class ControllerIT {
         b.store.createTopic("u", Uuid.randomUuid(), Map.of(0, List.of(2, 1)), Map.of());
         awaitState(b, "u", 0, new PartitionState(2, 0, List.of(2, 1), 2, 0));
         assertEquals(new PartitionState(1, 0, List.of(1), 1, 0), state(b, "t", 0).orElseThrow());
-    }
-
-    @Test
-    void deletionRemovesEveryZnodeOfTheTopicAfterTheHook() throws Exception {
-        CountDownLatch hookCalled = new CountDownLatch(1);
-        CompletableFuture<Void> replicasDeleted = new CompletableFuture<>();
-        Node a = new Node(1, true, topic -> {
-            hookCalled.countDown();
-            return replicasDeleted;
-        }).start();
-        Waits.until("broker 1 active", a.election::isActive);
-        a.store.createTopic("doomed", Uuid.randomUuid(), Map.of(0, List.of(1), 1, List.of(1)), Map.of("retention.ms", "1"));
-        awaitState(a, "doomed", 1, new PartitionState(1, 0, List.of(1), 1, 0));
-
-        a.store.markTopicForDeletion("doomed");
-        assertTrue(hookCalled.await(10, TimeUnit.SECONDS));
-        assertNotNull(a.client.checkExists().forPath(ZkPaths.topic("doomed")));       // waits for the replicas
-        replicasDeleted.complete(null);
-
-        Waits.until("topic znodes deleted", () -> {
-            try {
-                return a.client.checkExists().forPath(ZkPaths.topic("doomed")) == null
-                    && a.client.checkExists().forPath(ZkPaths.topicConfig("doomed")) == null
-                    && a.client.checkExists().forPath(ZkPaths.deleteTopicMarker("doomed")) == null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Waits.until("image without the topic", () -> a.watcher.current().topic("doomed").isEmpty()
-            && !a.watcher.current().isPendingDeletion("doomed"));
-
-        // The name can be used again, and the new topic gets fresh partition state.
-        a.store.createTopic("doomed", Uuid.randomUuid(), Map.of(0, List.of(1)), Map.of());
-        awaitState(a, "doomed", 0, new PartitionState(1, 0, List.of(1), 1, 0));
     }
 
     @Test

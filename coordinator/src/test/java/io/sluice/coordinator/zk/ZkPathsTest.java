@@ -19,6 +19,15 @@ class ZkPathsTest {
     }
 
     @Test
+    void sluiceAdminPaths() {
+        assertEquals("/admin/delete_topics/orders/3", ZkPaths.deleteTopicConfirmation("orders", 3));
+        assertEquals("/admin/stray_replicas/3/orders", ZkPaths.strayReplica(3, "orders"));
+        assertEquals("/admin/controlled_shutdown/3", ZkPaths.controlledShutdown(3));
+        assertEquals("/admin/elect_leaders/request_0000000001", ZkPaths.electLeadersRequest("request_0000000001"));
+        assertThrows(IllegalArgumentException.class, () -> ZkPaths.controlledShutdown(-2));
+    }
+
+    @Test
     void namesThatWouldBreakAPathAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> ZkPaths.topic("a/b"));
         assertThrows(IllegalArgumentException.class, () -> ZkPaths.topic(".."));

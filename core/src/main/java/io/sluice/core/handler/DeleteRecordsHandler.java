@@ -1,21 +1,22 @@
 package io.sluice.core.handler;
 
-import io.sluice.common.ApiException;
 import io.sluice.common.Errors;
 import io.sluice.core.log.TopicPartition;
-import io.sluice.core.replication.Partition;
+import io.sluice.core.replication.DeleteRecordsResult;
 import io.sluice.core.replication.ReplicaManager;
 import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.DeleteRecordsRequest;
 import io.sluice.protocol.message.DeleteRecordsResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * DeleteRecords (v0-2): the leader raises the partition's log start offset to the requested offset (-1 = the
- * high watermark); beyond the HW is OFFSET_OUT_OF_RANGE. The low watermark reported is the leader's new log
- * start offset.
+ * high watermark; beyond the HW is OFFSET_OUT_OF_RANGE) and answers once the low watermark — the smallest log
+ * start offset over the leader and its live followers — reached it, or after timeout_ms (REQUEST_TIMED_OUT).
  */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse> {
     private final ReplicaManager replicaManager;
@@ -31,26 +32,30 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
 
     @Override
     public CompletableFuture<DeleteRecordsResponse> handle(RequestContext context, DeleteRecordsRequest request) {
-        List<DeleteRecordsResponse.Topic> topics = new ArrayList<>();
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         for (DeleteRecordsRequest.Topic topic : request.topics()) {
-            List<DeleteRecordsResponse.Topic.Partition> parts = new ArrayList<>();
             for (DeleteRecordsRequest.Topic.Partition p : topic.partitions()) {
-                try {
-                    if (topic.name().isEmpty() || p.partitionIndex() < 0) {
-                        throw new ApiException(Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
-                    }
-                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                    Partition partition = replicaManager.leaderPartition(tp);
-                    long low = partition.deleteRecordsBefore(p.offset());
-                    replicaManager.onLogChanged(tp);
-                    parts.add(new DeleteRecordsResponse.Topic.Partition(p.partitionIndex(), low, Errors.NONE.code()));
-                } catch (ApiException e) {
-                    parts.add(new DeleteRecordsResponse.Topic.Partition(p.partitionIndex(), -1, e.error().code()));
+                if (!topic.name().isEmpty() && p.partitionIndex() >= 0) {
+                    offsets.put(new TopicPartition(topic.name(), p.partitionIndex()), p.offset());
                 }
             }
-            topics.add(new DeleteRecordsResponse.Topic(topic.name(), parts));
         }
-        return CompletableFuture.completedFuture(new DeleteRecordsResponse(0, topics));
+        return replicaManager.deleteRecords(request.timeoutMs(), offsets).thenApply(results -> {
+            List<DeleteRecordsResponse.Topic> topics = new ArrayList<>();
+            for (DeleteRecordsRequest.Topic topic : request.topics()) {
+                List<DeleteRecordsResponse.Topic.Partition> parts = new ArrayList<>();
+                for (DeleteRecordsRequest.Topic.Partition p : topic.partitions()) {
+                    DeleteRecordsResult r = topic.name().isEmpty() || p.partitionIndex() < 0 ? null
+                        : results.get(new TopicPartition(topic.name(), p.partitionIndex()));
+                    if (r == null) {
+                        r = DeleteRecordsResult.error(Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                    }
+                    parts.add(new DeleteRecordsResponse.Topic.Partition(p.partitionIndex(), r.lowWatermark(), r.error().code()));
+                }
+                topics.add(new DeleteRecordsResponse.Topic(topic.name(), parts));
+            }
+            return new DeleteRecordsResponse(0, topics);
+        });
     }
 
     @Override

@@ -52,7 +52,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest, FetchRespons
                     continue;
                 }
                 partitions.add(new FetchParams.PartitionFetch(new TopicPartition(topic.topic(), p.partition()),
-                    p.fetchOffset(), p.currentLeaderEpoch(), p.partitionMaxBytes(), p.lastFetchedEpoch()));
+                    p.fetchOffset(), p.currentLeaderEpoch(), p.partitionMaxBytes(), p.lastFetchedEpoch(),
+                    p.logStartOffset()));
             }
         }
         int maxBytes = Math.min(request.maxBytes(), brokerMaxBytes);

@@ -197,6 +197,46 @@ public final class TopicAdmin implements TopicAutoCreator {
         }
     }
 
+    /**
+     * Creates the internal {@value TopicNames#CONSUMER_OFFSETS} topic for the group coordinator, without waiting
+     * for its leaders: compacted, {@code compression.type=producer}, the given segment size. A replication factor
+     * above the number of live brokers is lowered to it, with a warning (a single-broker cluster still gets a
+     * group coordinator). Users cannot create this topic ({@link #createTopic} refuses internal names).
+     *
+     * @throws ApiException TOPIC_ALREADY_EXISTS, COORDINATOR_NOT_AVAILABLE (no live broker), INVALID_CONFIG
+     */
+    public CreatedTopic createOffsetsTopic(int partitions, int replicationFactor, int segmentBytes) {
+        String name = TopicNames.CONSUMER_OFFSETS;
+        try {
+            ClusterImage image = image();
+            if (image.topic(name).isPresent() || image.isPendingDeletion(name) || store.readTopicAssignment(name).isPresent()) {
+                throw new ApiException(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+            }
+            int live = image.liveBrokerIds().size();
+            if (live == 0) {
+                throw new ApiException(Errors.COORDINATOR_NOT_AVAILABLE, "No live broker to place '" + name + "' on.");
+            }
+            int rf = replicationFactor;
+            if (rf > live) {
+                log.warn("Creating {} with replication factor {} instead of offsets.topic.replication.factor={}: only {}"
+                    + " broker(s) are live", name, live, replicationFactor, live);
+                rf = live;
+            }
+            Map<String, String> configs = new LinkedHashMap<>();
+            configs.put(LogConfig.CLEANUP_POLICY, "compact");
+            configs.put(LogConfig.COMPRESSION_TYPE, "producer");
+            configs.put(LogConfig.SEGMENT_BYTES, Integer.toString(segmentBytes));
+            Map<String, String> validated = validatedConfigs(name, configs);
+            Map<Integer, List<Integer>> assignment = place(image, 0, partitions, rf);
+            CreatedTopic created = write(new CreatedTopic(name, Uuid.ZERO, assignment.size(), rf, assignment, validated,
+                describer.describeTopic(validated)));
+            log.info("Created internal topic {} ({} partitions, replication factor {})", name, partitions, rf);
+            return created;
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
     private CreatedTopic plan(NewTopic spec, ClusterImage image) {
         String name = spec.name();
         TopicNames.validateForCreation(name);

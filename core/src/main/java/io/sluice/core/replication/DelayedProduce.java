@@ -11,7 +11,8 @@ import java.util.function.Function;
 /**
  * An acks=all produce waiting until every partition's high watermark passes its appended batch (every current
  * ISR member has it), or until the request's timeout, which answers REQUEST_TIMED_OUT for the partitions
- * still short. A partition whose leadership moved answers NOT_LEADER_OR_FOLLOWER.
+ * still short. A partition whose leadership moved answers NOT_LEADER_OR_FOLLOWER; one whose ISR shrank below
+ * {@code min.insync.replicas} before its HW passed the batch answers NOT_ENOUGH_REPLICAS_AFTER_APPEND.
  */
 final class DelayedProduce extends DelayedOperation {
     private final Map<TopicPartition, ProduceResult> appended;
@@ -42,7 +43,9 @@ final class DelayedProduce extends DelayedOperation {
             return Errors.NOT_LEADER_OR_FOLLOWER;
         }
         if (p.highWatermark() > lastOffset(tp)) {
-            return null;
+            // Replicated to every ISR member; but if the ISR shrank below min.insync.replicas meanwhile, fewer
+            // copies than promised exist (Kafka's NOT_ENOUGH_REPLICAS_AFTER_APPEND, retriable).
+            return p.isr().size() < p.log().config().minInsyncReplicas() ? Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND : null;
         }
         return expired ? Errors.REQUEST_TIMED_OUT : Errors.NONE;
     }
@@ -71,9 +74,12 @@ final class DelayedProduce extends DelayedOperation {
             if (problem == null || problem == Errors.NONE) {
                 out.put(e.getKey(), r);
             } else {
-                String message = problem == Errors.REQUEST_TIMED_OUT
-                    ? "Not all in-sync replicas of " + e.getKey() + " acknowledged the write in time"
-                    : "Leadership of " + e.getKey() + " moved while waiting for replication";
+                String message = switch (problem) {
+                    case REQUEST_TIMED_OUT -> "Not all in-sync replicas of " + e.getKey() + " acknowledged the write in time";
+                    case NOT_ENOUGH_REPLICAS_AFTER_APPEND -> "The in-sync replicas of " + e.getKey()
+                        + " shrank below min.insync.replicas while the write was being replicated";
+                    default -> "Leadership of " + e.getKey() + " moved while waiting for replication";
+                };
                 out.put(e.getKey(), ProduceResult.error(problem, message, r.leaderId(), r.leaderEpoch()));
             }
         }

@@ -10,8 +10,16 @@ import java.util.List;
 public record FetchParams(int replicaId, long maxWaitMs, int minBytes, int maxBytes, boolean readCommitted,
                           List<PartitionFetch> partitions) {
 
+    /**
+     * One partition of a fetch. {@code lastFetchedEpoch} (followers, Fetch v12+) is the epoch of the follower's
+     * last batch, -1 if unknown; {@code logStartOffset} is the follower's log start offset, -1 for consumers.
+     */
     public record PartitionFetch(TopicPartition tp, long fetchOffset, int currentLeaderEpoch, int maxBytes,
-                                 int lastFetchedEpoch) {
+                                 int lastFetchedEpoch, long logStartOffset) {
+        public PartitionFetch(TopicPartition tp, long fetchOffset, int currentLeaderEpoch, int maxBytes,
+                              int lastFetchedEpoch) {
+            this(tp, fetchOffset, currentLeaderEpoch, maxBytes, lastFetchedEpoch, -1L);
+        }
     }
 
     public FetchParams {

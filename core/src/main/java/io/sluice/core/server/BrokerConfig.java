@@ -61,6 +61,16 @@ public final class BrokerConfig {
     public static final String REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = "replica.high.watermark.checkpoint.interval.ms";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
+    /** Sluice's own key: the high watermark covers only data fsynced on every ISR member (see README, Durability). */
+    public static final String REPLICATION_ACK_REQUIRES_FSYNC = "replication.ack.requires.fsync";
 
     static final ConfigDef DEF = new ConfigDef()
         .define(BROKER_ID, ConfigType.INT, NO_DEFAULT, atLeast(0), "this broker's unique id in the cluster")
@@ -101,7 +111,81 @@ public final class BrokerConfig {
         .define(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, ConfigType.LONG, 5_000L, atLeast(1),
             "how often high watermarks are saved")
         .define(FETCH_MAX_BYTES, ConfigType.INT, 57_671_680, atLeast(1024), "largest fetch response")
-        .define(PRODUCER_ID_EXPIRATION_MS, ConfigType.LONG, 86_400_000L, atLeast(1), "idle producers' state is dropped after this");
+        .define(PRODUCER_ID_EXPIRATION_MS, ConfigType.LONG, 86_400_000L, atLeast(1), "idle producers' state is dropped after this")
+        .define(REPLICA_LAG_TIME_MAX_MS, ConfigType.LONG, 30_000L, atLeast(1),
+            "an ISR member not caught up with the leader for this long is removed from the ISR")
+        .define(REPLICA_FETCH_WAIT_MAX_MS, ConfigType.INT, 500, atLeast(0), "how long a leader may hold a follower fetch")
+        .define(REPLICA_FETCH_MIN_BYTES, ConfigType.INT, 1, atLeast(0), "bytes a follower fetch waits for")
+        .define(REPLICA_FETCH_MAX_BYTES, ConfigType.INT, 1_048_576, atLeast(1), "bytes per partition in a follower fetch")
+        .define(REPLICA_FETCH_RESPONSE_MAX_BYTES, ConfigType.INT, 10_485_760, atLeast(1), "bytes per follower fetch response")
+        .define(REPLICA_FETCH_BACKOFF_MS, ConfigType.INT, 1_000, atLeast(0), "pause after a failed follower fetch")
+        .define(REPLICA_SOCKET_TIMEOUT_MS, ConfigType.INT, 30_000, atLeast(1),
+            "connect and request timeout of follower connections (must exceed replica.fetch.wait.max.ms)")
+        .define(NUM_REPLICA_FETCHERS, ConfigType.INT, 1, between(1, 64), "fetcher threads per source broker")
+        .define(REPLICATION_ACK_REQUIRES_FSYNC, ConfigType.BOOLEAN, true,
+            "the high watermark (and so acks=all) only covers data fsynced on every in-sync replica: a replica that "
+            + "loses its unflushed tail in a crash never held acknowledged data only in memory");
+
+    // Controller and controlled shutdown (Kafka's keys and defaults).
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
+    public static final String CONTROLLED_SHUTDOWN_MAX_RETRIES = "controlled.shutdown.max.retries";
+    public static final String CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = "controlled.shutdown.retry.backoff.ms";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = "leader.imbalance.per.broker.percentage";
+
+    static {
+        DEF.define(CONTROLLED_SHUTDOWN_ENABLE, ConfigType.BOOLEAN, true,
+                "on shutdown, first ask the controller to move this broker's leaderships away")
+            .define(CONTROLLED_SHUTDOWN_MAX_RETRIES, ConfigType.INT, 3, atLeast(0),
+                "attempts of a controlled shutdown before the broker stops anyway")
+            .define(CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS, ConfigType.LONG, 5_000L, atLeast(0),
+                "how long each controlled-shutdown attempt waits for the leaderships to move")
+            .define(AUTO_LEADER_REBALANCE_ENABLE, ConfigType.BOOLEAN, true,
+                "the controller periodically moves leadership back to each partition's preferred replica")
+            .define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, ConfigType.LONG, 300L, atLeast(1),
+                "how often the controller checks the preferred-leader imbalance")
+            .define(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, ConfigType.INT, 10, between(0, 100),
+                "share of a broker's preferred partitions led elsewhere above which leadership is moved back");
+    }
+
+    // Group coordinator and __consumer_offsets (Kafka's keys and defaults).
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+
+    static {
+        DEF.define(OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, 50, atLeast(1),
+                "partitions of __consumer_offsets (fixed once the topic exists)")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, (short) 3, atLeast(1),
+                "replication factor of __consumer_offsets, lowered to the live broker count when it is created")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, ConfigType.INT, 104_857_600, atLeast(1),
+                "segment size of __consumer_offsets")
+            .define(OFFSETS_RETENTION_MINUTES, ConfigType.INT, 10_080, atLeast(1),
+                "offsets of a group that became empty are deleted after this")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, ConfigType.LONG, 600_000L, atLeast(1),
+                "how often expired offsets are deleted")
+            .define(OFFSETS_COMMIT_TIMEOUT_MS, ConfigType.INT, 5_000, atLeast(1),
+                "how long an offset commit (or group write) waits to be replicated before failing")
+            .define(OFFSET_METADATA_MAX_BYTES, ConfigType.INT, 4_096, atLeast(0),
+                "longest metadata string of a committed offset")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, ConfigType.INT, 3_000, atLeast(0),
+                "the first rebalance of an empty group waits this long (and again per new member) for more members")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, ConfigType.INT, 6_000, atLeast(1),
+                "smallest session timeout a group member may use")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, ConfigType.INT, 1_800_000, atLeast(1),
+                "largest session timeout a group member may use")
+            .define(GROUP_MAX_SIZE, ConfigType.INT, Integer.MAX_VALUE, atLeast(1),
+                "most members one consumer group may have");
+    }
 
     private final Map<String, String> originals;
     private final ConfigDef.Values values;
@@ -298,6 +382,28 @@ public final class BrokerConfig {
         return values.getLong(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
     }
 
+    public long replicaLagTimeMaxMs() {
+        return values.getLong(REPLICA_LAG_TIME_MAX_MS);
+    }
+
+    public boolean replicationAckRequiresFsync() {
+        return values.getBoolean(REPLICATION_ACK_REQUIRES_FSYNC);
+    }
+
+    /** The replication settings from this config (replica.*, num.replica.fetchers, the durability switch). */
+    public io.sluice.core.replication.ReplicationConfig replicationConfig() {
+        try {
+            return new io.sluice.core.replication.ReplicationConfig(replicaLagTimeMaxMs(),
+                values.getInt(REPLICA_FETCH_WAIT_MAX_MS), values.getInt(REPLICA_FETCH_MIN_BYTES),
+                values.getInt(REPLICA_FETCH_MAX_BYTES), values.getInt(REPLICA_FETCH_RESPONSE_MAX_BYTES),
+                values.getInt(REPLICA_FETCH_BACKOFF_MS), values.getInt(REPLICA_SOCKET_TIMEOUT_MS),
+                values.getInt(NUM_REPLICA_FETCHERS), replicationAckRequiresFsync(), interBrokerListenerName());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(REPLICA_SOCKET_TIMEOUT_MS, String.valueOf(values.getInt(REPLICA_SOCKET_TIMEOUT_MS)),
+                e.getMessage());
+        }
+    }
+
     /** The log manager's settings from this config. */
     public io.sluice.core.log.LogManager.Settings logManagerSettings() {
         long dedupe = values.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
@@ -320,5 +426,35 @@ public final class BrokerConfig {
 
     public int minInsyncReplicas() {
         return defaultLogConfig.minInsyncReplicas();
+    }
+
+    /** controlled.shutdown.enable, .max.retries and .retry.backoff.ms. */
+    public io.sluice.coordinator.registration.ControlledShutdown.Settings controlledShutdownSettings() {
+        return new io.sluice.coordinator.registration.ControlledShutdown.Settings(
+            values.getBoolean(CONTROLLED_SHUTDOWN_ENABLE), values.getInt(CONTROLLED_SHUTDOWN_MAX_RETRIES),
+            values.getLong(CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS));
+    }
+
+    /** The controller's settings: automatic preferred-leader rebalance; deletions wait for every live replica. */
+    public io.sluice.coordinator.controller.ControllerSettings controllerSettings() {
+        return io.sluice.coordinator.controller.ControllerSettings.DEFAULTS.withAutoLeaderRebalance(
+            values.getBoolean(AUTO_LEADER_REBALANCE_ENABLE),
+            values.getLong(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L,
+            values.getInt(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE));
+    }
+
+    /** The group coordinator's settings (offsets.*, offset.metadata.max.bytes, group.*). */
+    public io.sluice.core.group.GroupConfig groupConfig() {
+        try {
+            return new io.sluice.core.group.GroupConfig(values.getInt(OFFSETS_TOPIC_NUM_PARTITIONS),
+                values.getShort(OFFSETS_TOPIC_REPLICATION_FACTOR), values.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
+                values.getInt(OFFSETS_RETENTION_MINUTES) * 60_000L, values.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+                values.getInt(OFFSETS_COMMIT_TIMEOUT_MS), values.getInt(OFFSET_METADATA_MAX_BYTES),
+                values.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), values.getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+                values.getInt(GROUP_MAX_SESSION_TIMEOUT_MS), values.getInt(GROUP_MAX_SIZE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, String.valueOf(values.getInt(GROUP_MIN_SESSION_TIMEOUT_MS)),
+                e.getMessage());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.core.server;
 
+import io.sluice.client.network.KafkaConnection;
 import io.sluice.common.Scheduler;
 import io.sluice.common.ThreadScheduler;
 import io.sluice.common.Time;
@@ -11,9 +12,12 @@ import io.sluice.coordinator.metadata.MetadataWatcher;
 import io.sluice.coordinator.metadata.ProducerIdBlock;
 import io.sluice.coordinator.metadata.ZkMetadataStore;
 import io.sluice.coordinator.registration.BrokerRegistration;
+import io.sluice.coordinator.registration.ControlledShutdown;
+import io.sluice.coordinator.registration.TopicDeletionAcks;
 import io.sluice.coordinator.zk.ZooKeeperClients;
 import io.sluice.coordinator.zk.ZooKeeperConfig;
 import io.sluice.core.handler.AlterConfigsHandler;
+import io.sluice.core.handler.AlterPartitionReassignmentsHandler;
 import io.sluice.core.handler.ApiVersionsHandler;
 import io.sluice.core.handler.CreatePartitionsHandler;
 import io.sluice.core.handler.CreateTopicsHandler;
@@ -21,24 +25,30 @@ import io.sluice.core.handler.DeleteRecordsHandler;
 import io.sluice.core.handler.DeleteTopicsHandler;
 import io.sluice.core.handler.DescribeClusterHandler;
 import io.sluice.core.handler.DescribeConfigsHandler;
+import io.sluice.core.handler.ElectLeadersHandler;
 import io.sluice.core.handler.FetchHandler;
 import io.sluice.core.handler.IncrementalAlterConfigsHandler;
 import io.sluice.core.handler.InitProducerIdHandler;
 import io.sluice.core.handler.ListOffsetsHandler;
+import io.sluice.core.handler.ListPartitionReassignmentsHandler;
 import io.sluice.core.handler.MetadataHandler;
 import io.sluice.core.handler.OffsetForLeaderEpochHandler;
 import io.sluice.core.handler.ProduceHandler;
 import io.sluice.core.handler.RequestDispatcher;
 import io.sluice.core.log.LogConfig;
 import io.sluice.core.log.LogManager;
+import io.sluice.core.log.PartitionLog;
 import io.sluice.core.metadata.MetadataWaiter;
 import io.sluice.core.metadata.TopicAdmin;
 import io.sluice.core.network.Listener;
 import io.sluice.core.network.SocketServer;
 import io.sluice.core.producerid.ProducerIdManager;
 import io.sluice.core.replication.HighWatermarkCheckpoints;
+import io.sluice.core.replication.RemoteLeaderEndpoint;
 import io.sluice.core.replication.ReplicaManager;
+import io.sluice.core.replication.ReplicationConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +82,7 @@ public final class BrokerServer implements AutoCloseable {
     private volatile ReplicaManager replicaManager;
     private volatile MetadataWatcher watcher;
     private volatile String clusterId;
+    private volatile ControlledShutdown controlledShutdown;
     private boolean closed;
 
     public BrokerServer(BrokerConfig config, Time time) {
@@ -137,8 +148,16 @@ public final class BrokerServer implements AutoCloseable {
             return t;
         });
         toClose.push(completions::shutdownNow);
+        ReplicationConfig replication = config.replicationConfig();
+        ZkIsrWriter isrWriter = new ZkIsrWriter(store);
+        toClose.push(isrWriter);
+        KafkaConnection.Settings fetcherConnection = new KafkaConnection.Settings("broker-" + brokerId + "-fetcher",
+            replication.socketTimeoutMs(), replication.socketTimeoutMs(), -1, -1,
+            Math.max(replication.fetchResponseMaxBytes(), replication.fetchMaxBytes()) + 1024 * 1024);
         ReplicaManager replicas = new ReplicaManager(brokerId, logManager, new HighWatermarkCheckpoints(config.logDirs()),
-            logDefaults, time, completions);
+            logDefaults, time, completions, replication, isrWriter,
+            leaderId -> new RemoteLeaderEndpoint(leaderId, () -> interBrokerAddress(metadataWatcher.current(), leaderId,
+                replication.interBrokerListenerName()), fetcherConnection), true);
         toClose.push(replicas);
         toClose.push(replicas::checkpointHighWatermarks);
         this.replicaManager = replicas;
@@ -148,11 +167,30 @@ public final class BrokerServer implements AutoCloseable {
             return t;
         });
         toClose.push(metadataThread::shutdownNow);
-        replicas.applyImage(metadataWatcher.current());
-        metadataWatcher.addListener(image -> metadataThread.execute(() -> replicas.applyImage(image)));
+        // Topics deleted while this broker was down: their logs go before anything is hosted (a re-created topic
+        // of the same name must not inherit them); afterwards each applied image confirms this broker's deletions.
+        TopicDeletionAcks deletionAcks = new TopicDeletionAcks(zk, brokerId);
+        deletionAcks.deleteStrayReplicas(topic -> logManager.allLogs().stream().map(PartitionLog::topicPartition)
+            .filter(tp -> tp.topic().equals(topic)).toList().forEach(logManager::deleteLog));
+        ClusterImage firstImage = metadataWatcher.current();
+        replicas.applyImage(firstImage);
+        deletionAcks.onImageApplied(firstImage);
+        metadataWatcher.addListener(image -> {
+            try {
+                metadataThread.execute(() -> {
+                    replicas.applyImage(image);
+                    deletionAcks.onImageApplied(image);       // only after its logs of deleted topics are gone
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("Ignoring a metadata change during shutdown");
+            }
+        });
         scheduler.schedulePeriodic("highwatermark-checkpoint", config.highWatermarkCheckpointIntervalMs(),
             config.highWatermarkCheckpointIntervalMs(), replicas::checkpointHighWatermarks);
         scheduler.schedulePeriodic("purgatory-purge", 30_000, 30_000, replicas::purgeCompleted);
+        long isrCheckMs = Math.max(1, replication.replicaLagTimeMaxMs() / 2);
+        scheduler.schedulePeriodic("isr-expiration", isrCheckMs, isrCheckMs, replicas::maybeShrinkIsr);
+        watchZooKeeperSession(zk, store, replicas, metadataThread, scheduler);
 
         MetadataWaiter waiter = MetadataWaiter.attach(metadataWatcher, scheduler);
         toClose.push(waiter::close);
@@ -178,6 +216,9 @@ public final class BrokerServer implements AutoCloseable {
             .register(new AlterConfigsHandler(admin))
             .register(new IncrementalAlterConfigsHandler(admin))
             .register(new DescribeClusterHandler(admin));
+        dispatcher.register(new ElectLeadersHandler(store, waiter))
+            .register(new AlterPartitionReassignmentsHandler(store, waiter))
+            .register(new ListPartitionReassignmentsHandler(waiter));
         toClose.push(dispatcher);
 
         SocketServer server = new SocketServer(new SocketServer.Settings(config.numNetworkThreads(),
@@ -191,10 +232,68 @@ public final class BrokerServer implements AutoCloseable {
             Duration.ofMillis(config.zookeeperSessionTimeoutMs()), Clock.systemUTC());
         registration.start();
         toClose.push(whenZooKeeperReachable(zk, registration));
+        controlledShutdown = new ControlledShutdown(zk, metadataWatcher, brokerId, config.controlledShutdownSettings());
 
-        ControllerElection election = new ControllerElection(zk, brokerId, metadataWatcher, Clock.systemUTC());
+        ControllerElection election = new ControllerElection(zk, brokerId, metadataWatcher, Clock.systemUTC(),
+            config.controllerSettings());
         election.start();
         toClose.push(whenZooKeeperReachable(zk, election::close));
+    }
+
+    /**
+     * A leader that cannot reach ZooKeeper may already have been replaced: stop accepting produce requests on
+     * SUSPENDED or LOST, and accept them again after RECONNECTED once every led partition's state was read back
+     * (on the metadata thread, so it does not race with image application; retried every second on failure).
+     */
+    private static void watchZooKeeperSession(CuratorFramework zk, ZkMetadataStore store, ReplicaManager replicas,
+                                              ExecutorService metadataThread, Scheduler scheduler) {
+        zk.getConnectionStateListenable().addListener((client, state) -> {
+            switch (state) {
+                case SUSPENDED, LOST -> replicas.onZooKeeperSessionLost(state.name());
+                case RECONNECTED -> revalidateLeaders(store, replicas, metadataThread, scheduler);
+                default -> { }
+            }
+        });
+    }
+
+    private static void revalidateLeaders(ZkMetadataStore store, ReplicaManager replicas, ExecutorService metadataThread,
+                                          Scheduler scheduler) {
+        try {
+            metadataThread.execute(() -> {
+                if (!replicas.isZooKeeperSessionValid()
+                        && !replicas.onZooKeeperSessionRestored(tp -> store.readPartitionState(tp.topic(), tp.partition()))) {
+                    scheduler.schedule("zk-revalidate-leaders", 1_000,
+                        () -> revalidateLeaders(store, replicas, metadataThread, scheduler));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** A broker's address on the inter-broker listener, from the image (empty while it is not registered). */
+    private static Optional<InetSocketAddress> interBrokerAddress(ClusterImage image, int brokerId, String listener) {
+        return image.broker(brokerId).flatMap(b -> b.endpoint(listener)).map(e ->
+            InetSocketAddress.createUnresolved(e.host().isEmpty() ? "localhost" : e.host(), e.port()));
+    }
+
+    /**
+     * Controlled shutdown, first of all while the broker still serves: the controller moves this broker's
+     * leaderships to other in-sync replicas (bounded by controlled.shutdown.max.retries × retry.backoff.ms), so
+     * clients only see retriable NOT_LEADER_OR_FOLLOWER errors.
+     */
+    private void moveLeadershipsAway(ControlledShutdown shutdown) {
+        try {
+            ControlledShutdown.Outcome outcome = shutdown.run();
+            if (outcome instanceof ControlledShutdown.Outcome.Skipped skipped) {
+                log.info("Broker {} skips the controlled shutdown: {}", config.brokerId(), skipped.reason());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Controlled shutdown of broker {} interrupted", config.brokerId());
+        } catch (RuntimeException e) {
+            log.warn("Controlled shutdown of broker {} failed: {}", config.brokerId(), e.toString());
+        }
     }
 
     /**
@@ -261,7 +360,8 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /**
-     * Stops in reverse start order: controller candidacy and registration first (clients and the controller
+     * First a controlled shutdown (leaderships move to other brokers while this one still serves), then stops in
+     * reverse start order: controller candidacy and registration first (clients and the controller
      * see the broker leave), then the network (no new requests), handlers, replication (HW checkpoint), logs
      * (flush, checkpoints, clean-shutdown marker), the metadata watcher and the ZooKeeper session.
      */
@@ -272,6 +372,10 @@ public final class BrokerServer implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        ControlledShutdown shutdown = controlledShutdown;
+        if (shutdown != null) {
+            moveLeadershipsAway(shutdown);
         }
         SocketServer server = socketServer;
         if (server != null) {
