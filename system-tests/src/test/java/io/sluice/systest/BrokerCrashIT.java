@@ -110,7 +110,8 @@ class BrokerCrashIT {
         producerThread.start();
 
         try {
-            Await.until(Duration.ofSeconds(30), () -> ackedOffset.size() >= ACKED_PER_PHASE,
+            // (60 s: long enough to ride out one produce request that times out on the client and is retried)
+            Await.until(Duration.ofSeconds(60), () -> ackedOffset.size() >= ACKED_PER_PHASE,
                     () -> ACKED_PER_PHASE + " records acknowledged before the kill (acked " + ackedOffset.size()
                             + ", sent " + sent.get() + ", failed " + failedSends.size() + ")" + cluster.brokerLogs());
 

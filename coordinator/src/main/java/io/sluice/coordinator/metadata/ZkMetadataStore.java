@@ -21,7 +21,8 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * The metadata writes any broker may make directly in ZooKeeper (like Kafka's ZooKeeper admin tooling did),
- * and a partition leader's compare-and-set of its own partition state. Only leader and ISR decisions need the
+ * including the admin requests the controller then carries out (reassignments recorded in the topic znode,
+ * leader-election request znodes), and a partition leader's compare-and-set of its own partition state. Only leader and ISR decisions need the
  * controller; those are in {@code io.sluice.coordinator.controller} and fenced by the controller epoch.
  *
  * <p>Every write that changes shared state is conditional: creates fail if the znode exists, updates carry the

@@ -112,6 +112,21 @@ class ReassignmentIT {
     }
 
     @Test
+    void aControllerWhoseEpochWasTakenCannotCompleteAReassignment() throws Exception {
+        cluster();
+        assertEquals(Map.of(0, Errors.NONE), reassign(Map.of(0, Optional.of(List.of(3, 2)))));
+        b1.awaitImage("reassignment recorded", i -> i.partition("t", 0).map(PartitionImage::isReassigning).orElse(false));
+        // A newer controller epoch appears (as if another controller had been elected): controller 1's completing
+        // write must fail its epoch check; it resigns, and whoever wins next completes under the newer epoch.
+        b1.client.setData().forPath(io.sluice.coordinator.zk.ZkPaths.CONTROLLER_EPOCH,
+            io.sluice.coordinator.metadata.ZkJson.encodeControllerEpoch(7));
+        b1.expandIsr("t", 0, 3);
+        Waits.until("completed by a controller of epoch 8", () -> b1.state("t", 0).leader() == 3);
+        assertEquals(8, b1.state("t", 0).controllerEpoch());
+        assertEquals(List.of(3, 2), b1.store.readTopicAssignment("t").orElseThrow().value().replicas(0));
+    }
+
+    @Test
     void addingPartitionsKeepsAReassignmentInProgress() throws Exception {
         cluster();
         assertEquals(Map.of(0, Errors.NONE), reassign(Map.of(0, Optional.of(List.of(1, 3)))));

@@ -9,13 +9,10 @@ import io.sluice.protocol.message.LeaveGroupRequest;
 import io.sluice.protocol.message.LeaveGroupResponse;
 import io.sluice.protocol.message.ListGroupsResponse;
 import io.sluice.protocol.message.OffsetCommitRequest;
-import io.sluice.protocol.message.OffsetCommitResponse;
 import io.sluice.protocol.message.OffsetDeleteRequest;
-import io.sluice.protocol.message.OffsetDeleteResponse;
 import io.sluice.protocol.message.OffsetFetchRequest;
 import io.sluice.protocol.message.OffsetFetchResponse;
 import io.sluice.protocol.message.SyncGroupRequest;
-import io.sluice.protocol.message.SyncGroupResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
@@ -55,6 +51,7 @@ public final class GroupStateMachine {
     private final GroupConfig config;
     private final Supplier<String> uniqueIds;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final OffsetOperations offsets;
     /** The result of the operation being applied. */
     private GroupResult.Builder out;
 
@@ -66,6 +63,7 @@ public final class GroupStateMachine {
         this.partition = partition;
         this.config = Objects.requireNonNull(config, "config");
         this.uniqueIds = Objects.requireNonNull(uniqueIds, "uniqueIds");
+        this.offsets = new OffsetOperations(this, config);
     }
 
     public int partition() {
@@ -441,7 +439,7 @@ public final class GroupStateMachine {
         maybeCompleteJoin(g, nowMs);
     }
 
-    private void scheduleSession(ClassicGroup g, GroupMember m) {
+    void scheduleSession(ClassicGroup g, GroupMember m) {
         out.schedule(new TimerKey.SessionExpiry(g.groupId, m.memberId), m.sessionTimeoutMs);
     }
 
@@ -667,21 +665,25 @@ public final class GroupStateMachine {
             ClassicGroup g = groups.get(request.groupId());
             List<LeaveGroupResponse.Member> results = new ArrayList<>();
             List<String> removed = new ArrayList<>();
+            List<String> removedPending = new ArrayList<>();
             for (GroupResponses.LeavingMember l : leaving) {
-                Errors error = g == null ? Errors.UNKNOWN_MEMBER_ID : leave(g, l, removed);
+                Errors error = g == null ? Errors.UNKNOWN_MEMBER_ID : leave(g, l, removed, removedPending);
                 results.add(new LeaveGroupResponse.Member(l.memberId(), l.groupInstanceId(), error.code()));
             }
             if (g != null && !removed.isEmpty()) {
                 onMembersRemoved(g, "members " + removed + " left", nowMs);
-                if (g.isEmptyShell()) {
-                    groups.remove(g.groupId);
-                }
+            } else if (g != null && !removedPending.isEmpty()) {
+                maybeCompleteJoin(g, nowMs);      // members that never joined: no rebalance, but maybe the join is done
+            }
+            if (g != null && g.isEmptyShell()) {
+                groups.remove(g.groupId);
             }
             out.reply(requestId, GroupResponses.leave(version, Errors.NONE, results));
         });
     }
 
-    private Errors leave(ClassicGroup g, GroupResponses.LeavingMember l, List<String> removed) {
+    private Errors leave(ClassicGroup g, GroupResponses.LeavingMember l, List<String> removed,
+                         List<String> removedPending) {
         String memberId = l.memberId();
         if (memberId.isEmpty() && l.groupInstanceId() != null) {
             memberId = g.staticMembers.get(l.groupInstanceId());      // an admin removing a static member
@@ -693,7 +695,7 @@ public final class GroupStateMachine {
         }
         if (g.pendingMembers.remove(memberId)) {
             out.cancel(new TimerKey.PendingMemberExpiry(g.groupId, memberId));
-            removed.add(memberId);
+            removedPending.add(memberId);
             return Errors.NONE;
         }
         GroupMember m = g.members.get(memberId);
@@ -716,68 +718,7 @@ public final class GroupStateMachine {
      */
     public GroupResult commitOffsets(long requestId, short version, OffsetCommitRequest request,
                                      BiPredicate<String, Integer> partitionExists, long nowMs) {
-        return run(() -> doCommit(requestId, version, request, partitionExists, nowMs));
-    }
-
-    private void doCommit(long requestId, short version, OffsetCommitRequest request,
-                          BiPredicate<String, Integer> partitionExists, long nowMs) {
-        String groupId = request.groupId() == null ? "" : request.groupId();
-        String memberId = request.memberId() == null ? "" : request.memberId();
-        String instanceId = version >= 7 ? request.groupInstanceId() : null;
-        int generation = request.generationIdOrMemberEpoch();
-        ClassicGroup g = groups.get(groupId);
-        Errors groupError = Errors.NONE;
-        GroupMember member = null;
-        if (g == null) {
-            if (generation >= 0) {
-                groupError = Errors.ILLEGAL_GENERATION;      // a member of a generation the group no longer has
-            }
-        } else if (g.isStaticMemberFenced(instanceId, memberId)) {
-            groupError = Errors.FENCED_INSTANCE_ID;
-        } else if (generation < 0 && g.is(GroupState.EMPTY)) {
-            groupError = Errors.NONE;                          // a simple commit (admin, manual assignment)
-        } else if (g.is(GroupState.COMPLETING_REBALANCE)) {
-            groupError = Errors.REBALANCE_IN_PROGRESS;
-        } else if ((member = g.members.get(memberId)) == null) {
-            groupError = Errors.UNKNOWN_MEMBER_ID;
-        } else if (generation != g.generationId) {
-            groupError = Errors.ILLEGAL_GENERATION;
-        }
-        OptionalLong expire = version <= 4 && request.retentionTimeMs() != -1
-            ? OptionalLong.of(nowMs + request.retentionTimeMs()) : OptionalLong.empty();
-        List<OffsetCommitResponse.Topic> topics = new ArrayList<>();
-        List<GroupRecord> records = new ArrayList<>();
-        for (OffsetCommitRequest.Topic t : request.topics()) {
-            List<OffsetCommitResponse.Topic.Partition> partitions = new ArrayList<>();
-            for (OffsetCommitRequest.Topic.Partition p : t.partitions()) {
-                Errors error;
-                if (!partitionExists.test(t.name(), p.partitionIndex())) {
-                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (p.committedMetadata() != null && p.committedMetadata().length() > config.offsetMetadataMaxBytes()) {
-                    error = Errors.OFFSET_METADATA_TOO_LARGE;
-                } else {
-                    error = groupError;
-                }
-                if (error == Errors.NONE) {
-                    OffsetAndMetadata value = new OffsetAndMetadata(p.committedOffset(),
-                        version >= 6 ? p.committedLeaderEpoch() : OffsetAndMetadata.NO_LEADER_EPOCH,
-                        p.committedMetadata() == null ? "" : p.committedMetadata(), nowMs, expire);
-                    records.add(new GroupRecord.OffsetCommit(groupId, new TopicPartitionKey(t.name(), p.partitionIndex()),
-                        Optional.of(value)));
-                }
-                partitions.add(new OffsetCommitResponse.Topic.Partition(p.partitionIndex(), error.code()));
-            }
-            topics.add(new OffsetCommitResponse.Topic(t.name(), partitions));
-        }
-        if (member != null && groupError == Errors.NONE) {
-            scheduleSession(g, member);
-        }
-        for (GroupRecord r : records) {
-            apply(r);
-            out.record(r);
-        }
-        OffsetCommitResponse response = new OffsetCommitResponse(0, topics);
-        out.reply(requestId, response, error -> GroupResponses.commitFailed(response, error));
+        return run(() -> offsets.commit(requestId, version, request, partitionExists, nowMs));
     }
 
     /**
@@ -785,32 +726,7 @@ public final class GroupStateMachine {
      * {@code topics} null all of them. An unknown group has no offsets.
      */
     public OffsetFetchResponse.Group fetchOffsets(String groupId, List<OffsetFetchRequest.Group.Topic> topics) {
-        ClassicGroup g = groups.get(groupId);
-        Map<TopicPartitionKey, OffsetAndMetadata> offsets = g == null ? Map.of() : g.offsets;
-        List<OffsetFetchResponse.Group.Topic> out = new ArrayList<>();
-        if (topics == null) {
-            Map<String, List<OffsetFetchResponse.Group.Topic.Partition>> byTopic = new LinkedHashMap<>();
-            new TreeMap<>(offsets).forEach((tp, v) -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
-                .add(fetched(tp.partition(), v)));
-            byTopic.forEach((topic, partitions) -> out.add(new OffsetFetchResponse.Group.Topic(topic, partitions)));
-        } else {
-            for (OffsetFetchRequest.Group.Topic t : topics) {
-                List<OffsetFetchResponse.Group.Topic.Partition> partitions = new ArrayList<>();
-                for (int p : t.partitionIndexes()) {
-                    partitions.add(fetched(p, offsets.get(new TopicPartitionKey(t.name(), p))));
-                }
-                out.add(new OffsetFetchResponse.Group.Topic(t.name(), partitions));
-            }
-        }
-        return new OffsetFetchResponse.Group(groupId, out, Errors.NONE.code());
-    }
-
-    private static OffsetFetchResponse.Group.Topic.Partition fetched(int partition, OffsetAndMetadata v) {
-        if (v == null) {
-            return new OffsetFetchResponse.Group.Topic.Partition(partition, -1, -1, "", Errors.NONE.code());
-        }
-        return new OffsetFetchResponse.Group.Topic.Partition(partition, v.offset(), v.leaderEpoch(), v.metadata(),
-            Errors.NONE.code());
+        return offsets.fetch(groupId, topics);
     }
 
     /**
@@ -819,46 +735,7 @@ public final class GroupStateMachine {
      */
     public GroupResult deleteOffsets(long requestId, OffsetDeleteRequest request,
                                      BiPredicate<String, Integer> partitionExists) {
-        return run(() -> {
-            ClassicGroup g = groups.get(request.groupId());
-            if (g == null || g.is(GroupState.DEAD)) {
-                out.reply(requestId, GroupResponses.deleteOffsetsError(Errors.GROUP_ID_NOT_FOUND));
-                return;
-            }
-            Set<String> subscribed = Set.of();
-            if (!g.is(GroupState.EMPTY)) {
-                Optional<Set<String>> topics = g.subscribedTopics();
-                if (topics.isEmpty()) {
-                    out.reply(requestId, GroupResponses.deleteOffsetsError(Errors.NON_EMPTY_GROUP));
-                    return;
-                }
-                subscribed = topics.get();
-            }
-            List<OffsetDeleteResponse.Topic> topics = new ArrayList<>();
-            for (OffsetDeleteRequest.Topic t : request.topics()) {
-                List<OffsetDeleteResponse.Topic.Partition> partitions = new ArrayList<>();
-                for (OffsetDeleteRequest.Topic.Partition p : t.partitions()) {
-                    Errors error;
-                    if (!partitionExists.test(t.name(), p.partitionIndex())) {
-                        error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                    } else if (subscribed.contains(t.name())) {
-                        error = Errors.GROUP_SUBSCRIBED_TO_TOPIC;
-                    } else {
-                        error = Errors.NONE;
-                        TopicPartitionKey tp = new TopicPartitionKey(t.name(), p.partitionIndex());
-                        if (g.offsets.containsKey(tp)) {
-                            GroupRecord r = GroupRecord.OffsetCommit.tombstone(g.groupId, tp);
-                            apply(r);
-                            out.record(r);
-                        }
-                    }
-                    partitions.add(new OffsetDeleteResponse.Topic.Partition(p.partitionIndex(), error.code()));
-                }
-                topics.add(new OffsetDeleteResponse.Topic(t.name(), partitions));
-            }
-            out.reply(requestId, new OffsetDeleteResponse(Errors.NONE.code(), 0, topics),
-                GroupResponses::deleteOffsetsError);
-        });
+        return run(() -> offsets.delete(requestId, request, partitionExists));
     }
 
     /**
@@ -868,46 +745,7 @@ public final class GroupStateMachine {
      * expiry at that time. An empty group left without offsets is deleted (group tombstone).
      */
     public GroupResult expireOffsets(long nowMs) {
-        return run(() -> {
-            long retention = config.offsetsRetentionMs();
-            for (ClassicGroup g : List.copyOf(groups.values())) {
-                Optional<Set<String>> subscribed = g.is(GroupState.STABLE) ? g.subscribedTopics() : Optional.empty();
-                List<TopicPartitionKey> expired = new ArrayList<>();
-                for (Map.Entry<TopicPartitionKey, OffsetAndMetadata> e : g.sortedOffsets().entrySet()) {
-                    OffsetAndMetadata v = e.getValue();
-                    boolean isExpired;
-                    if (v.expireTimestampMs().isPresent()) {
-                        isExpired = nowMs >= v.expireTimestampMs().getAsLong();
-                    } else if (g.protocolType == null) {
-                        isExpired = nowMs - v.commitTimestampMs() >= retention;
-                    } else if (g.is(GroupState.EMPTY)) {
-                        long base = g.stateTimestampMs >= 0 ? g.stateTimestampMs : v.commitTimestampMs();
-                        isExpired = nowMs - base >= retention;
-                    } else if (subscribed.isPresent() && !subscribed.get().contains(e.getKey().topic())) {
-                        isExpired = nowMs - v.commitTimestampMs() >= retention;
-                    } else {
-                        isExpired = false;
-                    }
-                    if (isExpired) {
-                        expired.add(e.getKey());
-                    }
-                }
-                for (TopicPartitionKey tp : expired) {
-                    GroupRecord r = GroupRecord.OffsetCommit.tombstone(g.groupId, tp);
-                    apply(r);
-                    out.record(r);
-                }
-                if (!expired.isEmpty()) {
-                    log.info("Expired {} offsets of group {}", expired.size(), g.groupId);
-                }
-                if (g.is(GroupState.EMPTY) && g.offsets.isEmpty() && g.members.isEmpty() && g.pendingMembers.isEmpty()) {
-                    GroupRecord r = GroupRecord.GroupMetadata.tombstone(g.groupId);
-                    apply(r);
-                    out.record(r);
-                    log.info("Group {} is empty and has no offsets left: deleted", g.groupId);
-                }
-            }
-        });
+        return run(() -> offsets.expire(nowMs));
     }
 
     // =========================================================================================== admin
@@ -995,7 +833,7 @@ public final class GroupStateMachine {
         apply(record);
     }
 
-    private void apply(GroupRecord record) {
+    void apply(GroupRecord record) {
         if (record instanceof GroupRecord.OffsetCommit c) {
             if (c.value().isPresent()) {
                 groups.computeIfAbsent(c.groupId(), id -> new ClassicGroup(id, c.value().get().commitTimestampMs()))
@@ -1083,9 +921,22 @@ public final class GroupStateMachine {
         return Optional.ofNullable(groups.get(groupId)).map(g -> g.state);
     }
 
-    /** Read-only view of a group, for tests in this package. */
+    /** The group, or null (this package: offset operations, tests). */
     ClassicGroup group(String groupId) {
         return groups.get(groupId);
+    }
+
+    /** A copy of the list of groups, safe to iterate while groups are removed. */
+    List<ClassicGroup> allGroups() {
+        return List.copyOf(groups.values());
+    }
+
+    /** The result of the operation being run (offset operations add to it). */
+    GroupResult.Builder out() {
+        if (out == null) {
+            throw new IllegalStateException("No operation is running");
+        }
+        return out;
     }
 
     private static byte[] copy(ByteBuffer buffer) {

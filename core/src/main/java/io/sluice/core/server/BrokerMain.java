@@ -41,6 +41,7 @@ public final class BrokerMain {
         Thread hook = new Thread(() -> {
             log.info("Shutting down broker {} (signal)", config.brokerId());
             server.close();
+            LogManager.shutdown();
         }, "shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

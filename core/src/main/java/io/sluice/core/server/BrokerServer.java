@@ -16,25 +16,38 @@ import io.sluice.coordinator.registration.ControlledShutdown;
 import io.sluice.coordinator.registration.TopicDeletionAcks;
 import io.sluice.coordinator.zk.ZooKeeperClients;
 import io.sluice.coordinator.zk.ZooKeeperConfig;
+import io.sluice.core.group.GroupConfig;
+import io.sluice.core.group.GroupCoordinator;
 import io.sluice.core.handler.AlterConfigsHandler;
 import io.sluice.core.handler.AlterPartitionReassignmentsHandler;
 import io.sluice.core.handler.ApiVersionsHandler;
 import io.sluice.core.handler.CreatePartitionsHandler;
 import io.sluice.core.handler.CreateTopicsHandler;
+import io.sluice.core.handler.DeleteGroupsHandler;
 import io.sluice.core.handler.DeleteRecordsHandler;
 import io.sluice.core.handler.DeleteTopicsHandler;
 import io.sluice.core.handler.DescribeClusterHandler;
 import io.sluice.core.handler.DescribeConfigsHandler;
+import io.sluice.core.handler.DescribeGroupsHandler;
 import io.sluice.core.handler.ElectLeadersHandler;
 import io.sluice.core.handler.FetchHandler;
+import io.sluice.core.handler.FindCoordinatorHandler;
+import io.sluice.core.handler.HeartbeatHandler;
 import io.sluice.core.handler.IncrementalAlterConfigsHandler;
 import io.sluice.core.handler.InitProducerIdHandler;
+import io.sluice.core.handler.JoinGroupHandler;
+import io.sluice.core.handler.LeaveGroupHandler;
+import io.sluice.core.handler.ListGroupsHandler;
 import io.sluice.core.handler.ListOffsetsHandler;
 import io.sluice.core.handler.ListPartitionReassignmentsHandler;
 import io.sluice.core.handler.MetadataHandler;
+import io.sluice.core.handler.OffsetCommitHandler;
+import io.sluice.core.handler.OffsetDeleteHandler;
+import io.sluice.core.handler.OffsetFetchHandler;
 import io.sluice.core.handler.OffsetForLeaderEpochHandler;
 import io.sluice.core.handler.ProduceHandler;
 import io.sluice.core.handler.RequestDispatcher;
+import io.sluice.core.handler.SyncGroupHandler;
 import io.sluice.core.log.LogConfig;
 import io.sluice.core.log.LogManager;
 import io.sluice.core.log.PartitionLog;
@@ -172,13 +185,26 @@ public final class BrokerServer implements AutoCloseable {
         TopicDeletionAcks deletionAcks = new TopicDeletionAcks(zk, brokerId);
         deletionAcks.deleteStrayReplicas(topic -> logManager.allLogs().stream().map(PartitionLog::topicPartition)
             .filter(tp -> tp.topic().equals(topic)).toList().forEach(logManager::deleteLog));
+        // Group coordinator: loads a __consumer_offsets partition when this broker becomes its leader.
+        GroupConfig groupConfig = config.groupConfig();
+        Scheduler groupTimers = new ThreadScheduler("group-timer", 1);
+        toClose.push(groupTimers);
+        GroupCoordinator groups = GroupCoordinator.create(groupConfig, GroupCoordinatorAdapters.writer(replicas),
+            GroupCoordinatorAdapters.reader(replicas), GroupCoordinatorAdapters.partitionExists(metadataWatcher::current),
+            GroupCoordinatorAdapters.offsetsPartitionCount(metadataWatcher::current, groupConfig), time, groupTimers);
+        groups.startup();
+        toClose.push(groups);
+        GroupCoordinatorAdapters.OffsetsLeadership offsetsLeadership =
+            new GroupCoordinatorAdapters.OffsetsLeadership(replicas, groups);
         ClusterImage firstImage = metadataWatcher.current();
         replicas.applyImage(firstImage);
+        offsetsLeadership.refresh();
         deletionAcks.onImageApplied(firstImage);
         metadataWatcher.addListener(image -> {
             try {
                 metadataThread.execute(() -> {
                     replicas.applyImage(image);
+                    offsetsLeadership.refresh();
                     deletionAcks.onImageApplied(image);       // only after its logs of deleted topics are gone
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -219,6 +245,17 @@ public final class BrokerServer implements AutoCloseable {
         dispatcher.register(new ElectLeadersHandler(store, waiter))
             .register(new AlterPartitionReassignmentsHandler(store, waiter))
             .register(new ListPartitionReassignmentsHandler(waiter));
+        dispatcher.register(new FindCoordinatorHandler(admin, groupConfig))
+            .register(new JoinGroupHandler(groups))
+            .register(new SyncGroupHandler(groups))
+            .register(new HeartbeatHandler(groups))
+            .register(new LeaveGroupHandler(groups))
+            .register(new OffsetCommitHandler(groups))
+            .register(new OffsetFetchHandler(groups))
+            .register(new OffsetDeleteHandler(groups))
+            .register(new ListGroupsHandler(groups))
+            .register(new DescribeGroupsHandler(groups))
+            .register(new DeleteGroupsHandler(groups));
         toClose.push(dispatcher);
 
         SocketServer server = new SocketServer(new SocketServer.Settings(config.numNetworkThreads(),

@@ -139,7 +139,7 @@ class GroupHandlersTest {
             OffsetFetchResponse r = HandlerCalls.call(handler, new OffsetFetchRequest(List.of(
                 new OffsetFetchRequest.Group("g", null, -1, null),
                 new OffsetFetchRequest.Group("unknown", null, -1,
-                    List.of(new OffsetFetchRequest.Group.Topic("orders", List.of(3)))), List.of()), null, null, true), v);
+                    List.of(new OffsetFetchRequest.Group.Topic("orders", List.of(3))))), null, null, true), v);
             assertEquals(2, r.groups().size());
             assertEquals(55, r.groups().get(0).topics().get(0).partitions().get(0).committedOffset());
             assertEquals(-1, r.groups().get(1).topics().get(0).partitions().get(0).committedOffset());

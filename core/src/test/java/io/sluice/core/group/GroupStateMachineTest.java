@@ -453,6 +453,17 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void aMemberIdHandedOutButNeverUsedLeavesWithoutARebalance() {
+        h.stableGroup("g", 1);
+        long first = h.join(9, "g", "");
+        String pending = h.joinResponse(first).memberId();
+        LeaveGroupResponse r = h.leave(3, "g", List.of(new LeaveGroupRequest.Member(pending, null, null)), null);
+        assertEquals(Errors.NONE.code(), r.members().get(0).errorCode());
+        assertEquals(Optional.of(GroupState.STABLE), h.state("g"));
+        assertFalse(h.timers.containsKey(new TimerKey.PendingMemberExpiry("g", pending)));
+    }
+
+    @Test
     void aLeavingMemberParkedInJoinIsAnsweredUnknownMember() {
         Object[] a = h.newMember("g");
         h.leave(3, "g", List.of(new LeaveGroupRequest.Member((String) a[0], null, null)), null);
