@@ -18,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -29,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * healthy broker: every send is acknowledged, and none waits anywhere near the client's request.timeout.ms
  * (30 s). A produce response that never comes shows up here as a send that took about 30 s: the client gives up on
  * the request (REQUEST_TIMED_OUT "Disconnected from node 0 due to timeout"), reconnects and retries.
+ *
+ * <p>It found a missed wakeup between the leader flusher and waiting acks=all produces (fixed).
  */
 class ProduceLatencyIT {
     private static final String TOPIC = "latency";
@@ -57,8 +58,6 @@ class ProduceLatencyIT {
     }
 
     @Test
-    @Disabled("issue 4: acks=all Produce responses intermittently never come (the client times out after 30 s and "
-            + "retries) while the broker is idle; reproduces within a minute with kafka-clients 3.9.1")
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void noAcknowledgementTakesAnywhereNearTheRequestTimeout() throws Exception {
         AtomicLong acked = new AtomicLong();

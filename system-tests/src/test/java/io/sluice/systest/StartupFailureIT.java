@@ -22,7 +22,6 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,8 +68,6 @@ class StartupFailureIT {
     }
 
     @Test
-    @Disabled("issue 4: log.segment.bytes=lots in server.properties is reported as \"Invalid value 'lots' for "
-            + "configuration segment.bytes\", the topic-level name, not the broker key the user wrote")
     void anInvalidConfigValueInTheFileNamesTheKey() throws Exception {
         Failure failure = startExpectingExit("bad-value-file", Map.of("log.segment.bytes", "lots"), Map.of(),
                 EXIT_BOUND);

@@ -49,7 +49,6 @@ import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -287,8 +286,6 @@ class TopicAdminIT {
     }
 
     @Test
-    @Disabled("issue 4: Metadata v10+ by topic id with name \"\" (as the Kafka Admin client sends it) is looked up by "
-            + "name and answered INVALID_TOPIC_EXCEPTION with a zero topic id")
     void describeTopicsByTopicId() throws Exception {
         String name = "describe-by-id";
         CreateTopicsResult result = admin.createTopics(List.of(new NewTopic(name, 2, (short) 1)));

@@ -96,6 +96,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest, Metada
                                           short version, boolean allowAutoCreate, boolean topicOps) {
         String name = requested.name();
         Uuid id = requested.topicId() == null ? Uuid.ZERO : requested.topicId();
+        // Kafka looks a topic up by id whenever the id is set; clients send the name as null or "" then.
+        if (version >= 10 && !id.equals(Uuid.ZERO) && (name == null || name.isEmpty())) {
+            return image.topic(id).filter(t -> !image.isPendingDeletion(t.name()))
+                .map(t -> describe(t, image, listener, version, topicOps))
+                .orElseGet(() -> error(Errors.UNKNOWN_TOPIC_ID, null, id, version));
+        }
         if (name == null) {
             if (version >= 12 && !id.equals(Uuid.ZERO)) {
                 return image.topic(id).filter(t -> !image.isPendingDeletion(t.name()))

@@ -298,6 +298,8 @@ public final class ReplicaManager implements AutoCloseable {
                 if (info.lastOffset() >= 0) {
                     lastOffsets.put(tp, info.lastOffset());
                 }
+                // The append may have moved the HW (over data flushed earlier): let earlier waiters complete.
+                producePurgatory.checkAndComplete(tp);
                 fetchPurgatory.checkAndComplete(tp);
             } catch (ApiException ex) {
                 results.put(tp, ProduceResult.error(ex.error(), ex.getMessage(), p == null ? -1 : p.leaderId(),
@@ -414,10 +416,11 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** The flusher flushed a leader's log: the HW may now cover more, completing acks=all produces. */
     private void onLeaderFlushed(Partition p) {
-        if (p.onFlushed()) {
-            producePurgatory.checkAndComplete(p.topicPartition());
-            fetchPurgatory.checkAndComplete(p.topicPartition());
-        }
+        // Check the waiters even if this call did not move the HW itself: an append racing with the flush may
+        // have moved it already (over data this flush covered) without anyone checking the purgatories.
+        p.onFlushed();
+        producePurgatory.checkAndComplete(p.topicPartition());
+        fetchPurgatory.checkAndComplete(p.topicPartition());
     }
 
     // ------------------------------------------------------------------ ISR

@@ -224,6 +224,13 @@ public final class BrokerConfig {
         LogConfig.BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> {
             String v = props.get(brokerKey);
             if (v != null) {
+                try {
+                    LogConfig.DEF.parseValue(topicKey, v);
+                } catch (ConfigException e) {
+                    // Name the key the operator wrote (log.segment.bytes), not its topic-level synonym.
+                    throw new ConfigException(e.getMessage().replace("configuration " + topicKey,
+                        "configuration " + brokerKey));
+                }
                 d.put(topicKey, v);
             }
         });
