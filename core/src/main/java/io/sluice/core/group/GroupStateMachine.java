@@ -262,9 +262,10 @@ public final class GroupStateMachine {
 
     /**
      * A static member restarted: it takes over the old member's place under a new id, and the old id is fenced.
-     * In a Stable group whose member kept its protocols there is no rebalance: the member gets the current
-     * generation back (a v9+ leader with the member list and skip_assignment; an older leader must rebalance to
-     * learn the members).
+     * In a Stable group whose selected protocol stays the same with the member's new protocols there is no
+     * rebalance: the member gets the current generation back (a v9+ leader with the member list and
+     * skip_assignment; an older leader must rebalance to learn the members). The metadata bytes themselves may
+     * differ: a restarted consumer's subscription carries its own generation and owned partitions.
      */
     private void replaceStaticMember(ClassicGroup g, Join j, String oldId, String newId, long nowMs) {
         GroupMember old = g.members.get(oldId);
@@ -276,7 +277,6 @@ public final class GroupStateMachine {
             out.reply(old.awaitingSync.requestId(), GroupResponses.syncError(Errors.FENCED_INSTANCE_ID));
         }
         out.cancel(new TimerKey.SessionExpiry(g.groupId, oldId));
-        boolean protocolsChanged = !old.sameProtocols(j.protocols());
         GroupMember m = old.withMemberId(newId);
         m.clientId = j.clientId();
         m.clientHost = j.clientHost();
@@ -298,7 +298,8 @@ public final class GroupStateMachine {
         log.info("Static member {} of group {} rejoined with member id {} (was {})", m.groupInstanceId, g.groupId,
             newId, oldId);
         boolean isLeader = g.isLeader(newId);
-        if (g.is(GroupState.STABLE) && !protocolsChanged && (!isLeader || j.version() >= 9)) {
+        boolean sameProtocol = g.protocolName != null && g.protocolName.equals(g.selectProtocol());
+        if (g.is(GroupState.STABLE) && sameProtocol && (!isLeader || j.version() >= 9)) {
             out.record(new GroupRecord.GroupMetadata(g.groupId, Optional.of(g.toValue())));
             out.reply(j.requestId(), joinResponse(g, m, j.version(), isLeader));
             return;

@@ -51,6 +51,7 @@ class ConsumerGroupIT {
     @TempDir
     Path dir;
     private TestingServer zookeeper;
+    private final Map<String, String> props = new HashMap<>();
     private BrokerServer broker;
     private String bootstrap;
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -58,7 +59,6 @@ class ConsumerGroupIT {
     @BeforeEach
     void start() throws Exception {
         zookeeper = new TestingServer(true);
-        Map<String, String> props = new HashMap<>();
         props.put("broker.id", "1");
         props.put("listeners", "PLAINTEXT://127.0.0.1:0");
         props.put("log.dirs", dir.resolve("broker-1").toString());
@@ -68,6 +68,10 @@ class ConsumerGroupIT {
         props.put("num.network.threads", "1");
         props.put("offsets.topic.num.partitions", "5");
         props.put("group.initial.rebalance.delay.ms", "0");
+        startBroker();
+    }
+
+    private void startBroker() throws Exception {
         broker = new BrokerServer(new BrokerConfig(props), Time.SYSTEM);
         broker.startup();
         bootstrap = "127.0.0.1:" + broker.boundListeners().get(0).port();
@@ -190,6 +194,8 @@ class ConsumerGroupIT {
             "every record's offset is committed: " + committed);
 
         c1.close();
+        broker.close();                              // the new coordinator must load the group from its log
+        startBroker();
         produce(40, 10);
         KafkaConsumer<String, String> c3 = consumer("c3");
         List<String> resumed = new ArrayList<>();
@@ -201,7 +207,7 @@ class ConsumerGroupIT {
         for (int i = 40; i < 50; i++) {
             expected.add("value-" + i);
         }
-        assertEquals(new HashSet<>(expected), new HashSet<>(resumed), "resumed from the committed offsets");
+        assertEquals(new HashSet<>(expected), new HashSet<>(resumed), "resumed from the committed offsets, after a restart");
         assertEquals(10, resumed.size(), "nothing consumed twice");
     }
 

@@ -529,11 +529,38 @@ class GroupStateMachineTest {
     }
 
     @Test
-    void aRestartedStaticMemberWithNewProtocolsRebalances() {
+    void aRestartedStaticMemberWithOtherMetadataKeepsTheGenerationAndItsNewMetadataIsStored() {
         stableStaticGroup();
-        long rejoin = h.join(9, joinRequest("g", "", "ib", SESSION, REBALANCE, protocols("range", "sticky")));
-        assertFalse(h.answered(rejoin));
-        assertEquals(Optional.of(GroupState.PREPARING_REBALANCE), h.state("g"));
+        JoinGroupRequest.Protocol changed = new JoinGroupRequest.Protocol("range",
+            ByteBuffer.wrap(MachineHarness.subscription("orders", "audit")));
+        int before = h.records.size();
+        long rejoin = h.join(9, joinRequest("g", "", "ib", SESSION, REBALANCE, List.of(changed)));
+        JoinGroupResponse r = h.joinResponse(rejoin);
+        assertEquals(Errors.NONE.code(), r.errorCode());
+        assertEquals(1, r.generationId());
+        assertEquals(Optional.of(GroupState.STABLE), h.state("g"));
+        GroupMetadataValue v = ((GroupRecord.GroupMetadata) h.records.get(before)).value().orElseThrow();
+        GroupMetadataValue.MemberValue stored = v.members().stream().filter(m -> m.memberId().equals(r.memberId()))
+            .findFirst().orElseThrow();
+        assertArrayEquals(MachineHarness.subscription("orders", "audit"), stored.subscription());
+    }
+
+    @Test
+    void aRestartedStaticMemberThatChangesTheSelectedProtocolRebalances() {
+        MachineHarness three = new MachineHarness();
+        long a = three.join(9, joinRequest("g", "", "ia", SESSION, REBALANCE, protocols("range", "roundrobin")));
+        long b = three.join(9, joinRequest("g", "", "ib", SESSION, REBALANCE, protocols("roundrobin", "range")));
+        long c = three.join(9, joinRequest("g", "", "ic", SESSION, REBALANCE, protocols("range", "roundrobin")));
+        three.advance(6_000);
+        assertEquals("range", three.joinResponse(a).protocolName(), "2 votes to 1");
+        String leader = three.joinResponse(a).memberId();
+        three.sync(5, "g", 1, three.joinResponse(b).memberId(), "ib", Map.of());
+        three.sync(5, "g", 1, three.joinResponse(c).memberId(), "ic", Map.of());
+        three.sync(5, "g", 1, leader, "ia", Map.of());
+        assertEquals(Optional.of(GroupState.STABLE), three.state("g"));
+        long rejoin = three.join(9, joinRequest("g", "", "ic", SESSION, REBALANCE, protocols("roundrobin", "range")));
+        assertFalse(three.answered(rejoin), "roundrobin would now win: the group must rebalance");
+        assertEquals(Optional.of(GroupState.PREPARING_REBALANCE), three.state("g"));
     }
 
     @Test
