@@ -43,7 +43,13 @@ public final class Purgatory<K> implements AutoCloseable {
             return true;
         }
         for (K key : keys) {
-            watchers.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(op);
+            // Added inside compute() so it cannot interleave with the removal of an emptied queue (also done in
+            // compute), which would strand the operation in a queue no event ever looks at.
+            watchers.compute(key, (k, q) -> {
+                Queue<DelayedOperation> queue = q != null ? q : new ConcurrentLinkedQueue<>();
+                queue.add(op);
+                return queue;
+            });
         }
         // An event may have fired between the first check and the watch: check again.
         if (op.tryComplete()) {
@@ -77,7 +83,7 @@ public final class Purgatory<K> implements AutoCloseable {
             }
         }
         if (queue.isEmpty()) {
-            watchers.remove(key, queue);
+            watchers.computeIfPresent(key, (k, q) -> q.isEmpty() ? null : q);
         }
         return completed;
     }
@@ -96,7 +102,7 @@ public final class Purgatory<K> implements AutoCloseable {
         watchers.forEach((k, q) -> {
             q.removeIf(DelayedOperation::isCompleted);
             if (q.isEmpty()) {
-                watchers.remove(k, q);
+                watchers.computeIfPresent(k, (key, queue) -> queue.isEmpty() ? null : queue);
             }
         });
     }
