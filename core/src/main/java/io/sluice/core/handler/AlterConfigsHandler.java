@@ -7,7 +7,6 @@ import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.AlterConfigsRequest;
 import io.sluice.protocol.message.AlterConfigsResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,25 +34,13 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
 
     @Override
     public CompletableFuture<AlterConfigsResponse> handle(RequestContext context, AlterConfigsRequest request) {
-        Map<List<Object>, Integer> occurrences = new HashMap<>();
-        for (AlterConfigsRequest.Resource r : request.resources()) {
-            occurrences.merge(List.of(r.resourceType(), r.resourceName()), 1, Integer::sum);
-        }
+        List<ApiError> outcomes = ResourceAlterations.alterEach("AlterConfigs", request.resources(),
+            AlterConfigsRequest.Resource::resourceType, AlterConfigsRequest.Resource::resourceName,
+            r -> alter(r, request.validateOnly()));
         List<AlterConfigsResponse.Response> out = new ArrayList<>();
-        for (AlterConfigsRequest.Resource r : request.resources()) {
-            ApiError error;
-            if (occurrences.get(List.of(r.resourceType(), r.resourceName())) > 1) {
-                error = ApiError.of(Errors.INVALID_REQUEST, "Resource " + ResourceTypes.name(r.resourceType()) + " '"
-                    + r.resourceName() + "' appears more than once in the request.");
-            } else {
-                try {
-                    alter(r, request.validateOnly());
-                    error = ApiError.NONE;
-                } catch (RuntimeException e) {
-                    error = ApiError.from(e, "AlterConfigs of " + ResourceTypes.name(r.resourceType()) + " '"
-                        + r.resourceName() + "'");
-                }
-            }
+        for (int i = 0; i < outcomes.size(); i++) {
+            AlterConfigsRequest.Resource r = request.resources().get(i);
+            ApiError error = outcomes.get(i);
             out.add(new AlterConfigsResponse.Response(error.code(), error.message(), r.resourceType(), r.resourceName()));
         }
         return CompletableFuture.completedFuture(new AlterConfigsResponse(0, out));

@@ -8,10 +8,8 @@ import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.IncrementalAlterConfigsRequest;
 import io.sluice.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,25 +41,13 @@ public final class IncrementalAlterConfigsHandler
     @Override
     public CompletableFuture<IncrementalAlterConfigsResponse> handle(RequestContext context,
                                                                      IncrementalAlterConfigsRequest request) {
-        Map<List<Object>, Integer> occurrences = new HashMap<>();
-        for (IncrementalAlterConfigsRequest.Resource r : request.resources()) {
-            occurrences.merge(List.of(r.resourceType(), r.resourceName()), 1, Integer::sum);
-        }
+        List<ApiError> outcomes = ResourceAlterations.alterEach("IncrementalAlterConfigs", request.resources(),
+            IncrementalAlterConfigsRequest.Resource::resourceType, IncrementalAlterConfigsRequest.Resource::resourceName,
+            r -> alter(r, request.validateOnly()));
         List<IncrementalAlterConfigsResponse.Response> out = new ArrayList<>();
-        for (IncrementalAlterConfigsRequest.Resource r : request.resources()) {
-            ApiError error;
-            if (occurrences.get(List.of(r.resourceType(), r.resourceName())) > 1) {
-                error = ApiError.of(Errors.INVALID_REQUEST, "Resource " + ResourceTypes.name(r.resourceType()) + " '"
-                    + r.resourceName() + "' appears more than once in the request.");
-            } else {
-                try {
-                    alter(r, request.validateOnly());
-                    error = ApiError.NONE;
-                } catch (RuntimeException e) {
-                    error = ApiError.from(e, "IncrementalAlterConfigs of " + ResourceTypes.name(r.resourceType())
-                        + " '" + r.resourceName() + "'");
-                }
-            }
+        for (int i = 0; i < outcomes.size(); i++) {
+            IncrementalAlterConfigsRequest.Resource r = request.resources().get(i);
+            ApiError error = outcomes.get(i);
             out.add(new IncrementalAlterConfigsResponse.Response(error.code(), error.message(), r.resourceType(),
                 r.resourceName()));
         }
