@@ -12,39 +12,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -77,6 +72,8 @@ class FailoverIT {
     static ZooKeeperProcess zk;
     static final List<BrokerProcess> brokers = new ArrayList<>();
     static Admin admin;
+    /** Reads partition state znodes: the ISR as ZooKeeper has it, whatever broker a client would ask. */
+    static CuratorFramework zkClient;
 
     @BeforeAll
     static void startCluster() {
@@ -84,6 +81,9 @@ class FailoverIT {
                 "FailoverIT runs only in the kafka-clients 4.1.1 execution");
         zk = ZooKeeperProcess.start(workDir.resolve("zk"));
         String chroot = ZooKeeperProcess.uniqueChroot(FailoverIT.class);
+        zkClient = CuratorFrameworkFactory.newClient(zk.connectString(chroot), 30_000, 10_000,
+                new ExponentialBackoffRetry(200, 5));
+        zkClient.start();
         for (int id = 0; id < BROKERS; id++) {
             brokers.add(BrokerProcess.builder(zk, workDir.resolve("broker-" + id))
                     .brokerId(id)
@@ -103,6 +103,9 @@ class FailoverIT {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(5));
             }
+            if (zkClient != null) {
+                zkClient.close();
+            }
         } finally {
             try {
                 for (BrokerProcess b : brokers) {
@@ -117,12 +120,25 @@ class FailoverIT {
         }
     }
 
+    /**
+     * Each test starts from a whole cluster, whatever the one before it left: no paused process, every broker
+     * running and registered (a broker whose ZooKeeper session expired re-registers a moment after SIGCONT).
+     */
+    @BeforeEach
+    void wholeCluster() {
+        for (BrokerProcess b : brokers) {
+            resume(b);
+            if (!b.isAlive()) {
+                b.start();
+            }
+        }
+        Await.until(WAIT, () -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() == BROKERS,
+                () -> "all " + BROKERS + " brokers are registered");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // 1. SIGKILL of partition leaders and of the controller under an acks=all idempotent stream
     // ---------------------------------------------------------------------------------------------------------
-
-    /** One acknowledged send: sequence number, where the broker put it, when the ack arrived. */
-    private record Ack(long seq, int partition, long offset, long nanos) {}
 
     @Test
     void acknowledgedRecordsSurviveLeaderAndControllerKills() throws Exception {
@@ -134,69 +150,23 @@ class FailoverIT {
             awaitIsr(topic, p, Set.of(0, 1, 2));
         }
 
-        ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicLongArray lastAckNanos = new AtomicLongArray(partitions);
-        AtomicLong sent = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> producerError = new AtomicReference<>();
-        Semaphore inFlight = new Semaphore(500);
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(allBootstrap(), Map.of(
-                ProducerConfig.CLIENT_ID_CONFIG, "failover-stream",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000));
-        Thread producerThread = new Thread(() -> {
-            try {
-                while (!stop.get()) {
-                    if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                        continue;
-                    }
-                    long seq = sent.getAndIncrement();
-                    int partition = (int) (seq % partitions);
-                    byte[] number = Long.toString(seq).getBytes(StandardCharsets.UTF_8);
-                    producer.send(new ProducerRecord<>(topic, partition, number, number), (md, e) -> {
-                        inFlight.release();
-                        if (e == null) {
-                            long now = System.nanoTime();
-                            acks.add(new Ack(seq, md.partition(), md.offset(), now));
-                            lastAckNanos.set(md.partition(), now);
-                        } else {
-                            failures.add(seq + ": " + e);
-                        }
-                    });
-                    if (seq % 10 == 9) {
-                        // Pacing, not waiting for a condition: about 500 records a second.
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                    }
-                }
-            } catch (Throwable t) {
-                producerError.set(t);
-            }
-        }, "failover-producer");
-        producerThread.setDaemon(true);
-
-        try {
-            producerThread.start();
-            Await.until(WAIT, () -> acks.size() >= 300, () -> "the first acks arrive; failures: " + first(failures));
-
-            // The issue asks for five cycles; three keep the test within about three minutes on CI.
-            for (int cycle = 1; cycle <= 3; cycle++) {
+        Map<Integer, List<String>> firstRead;
+        try (NumberedStream stream = NumberedStream.start(topic, partitions, allBootstrap(), "failover-stream")) {
+            stream.awaitMoreAcks(300, WAIT);
+            for (int cycle = 1; cycle <= 5; cycle++) {
                 // SIGKILL the leader of partition 0.
                 int leader = describe(topic, 0).leader().id();
-                long ackedBefore = acks.size();
+                long ackedBefore = stream.ackCount();
                 long t0 = System.nanoTime();
                 brokers.get(leader).kill();
                 awaitPartition(topic, 0, "has a leader other than the killed " + leader,
                         p -> p.leader() != null && !p.leader().isEmpty() && p.leader().id() != leader);
                 long electedMs = millisSince(t0);
                 int newLeader = describe(topic, 0).leader().id();
-                Await.until(WAIT, () -> lastAckNanos.get(0) > t0 + TimeUnit.MILLISECONDS.toNanos(electedMs),
+                Await.until(WAIT, () -> stream.lastAckNanos(0) > t0 + TimeUnit.MILLISECONDS.toNanos(electedMs),
                         () -> "the producer gets acks on partition 0 again after the failover; failures: "
-                                + first(failures));
-                long resumedMs = (lastAckNanos.get(0) - t0) / 1_000_000;
+                                + stream.firstFailures());
+                long resumedMs = (stream.lastAckNanos(0) - t0) / 1_000_000;
                 brokers.get(leader).start();
                 long t1 = System.nanoTime();
                 for (int p = 0; p < partitions; p++) {
@@ -223,33 +193,29 @@ class FailoverIT {
                 for (int p = 0; p < partitions; p++) {
                     awaitIsr(topic, p, Set.of(0, 1, 2));
                 }
-                long ackedAfter = acks.size();
+                long ackedAfter = stream.ackCount();
                 assertTrue(ackedAfter > ackedBefore, "the producer made progress during cycle " + cycle);
                 String line = String.format("FAILOVER-TIMES: cycle %d: SIGKILL leader %d of %s-0 -> new leader %d"
                                 + " after %d ms, acks on partition 0 resumed after %d ms, restarted %d back in every"
                                 + " ISR after %d ms; SIGKILL controller %d -> new controller %d after %d ms, every"
                                 + " partition led by a live broker after %d ms; acked so far %d, failed sends %d",
                         cycle, leader, topic, newLeader, electedMs, resumedMs, leader, rejoinMs, controller,
-                        newController, controllerMs, allLedMs, ackedAfter, failures.size());
+                        newController, controllerMs, allLedMs, ackedAfter, stream.failureCount());
                 System.out.println(line);
             }
-        } finally {
-            stop.set(true);
-            producerThread.join(TimeUnit.SECONDS.toMillis(30));
-            producer.close(Duration.ofSeconds(90)); // completes or fails every outstanding send
+            // Every send is answered now. Read every partition once (from whichever broker leads it) and check it.
+            firstRead = stream.stopAndVerify(allBootstrap());
         }
-        assertNull(producerError.get(), () -> "the producer thread failed: " + producerError.get());
+        assertReplicasIdentical(topic, partitions, firstRead);
+    }
 
-        // Every send is answered now. Read every partition once (from whichever broker leads it).
-        List<Ack> acked = new ArrayList<>(acks);
-        System.out.printf("FAILOVER-TIMES: stream totals: %d sent, %d acknowledged, %d failed%n",
-                sent.get(), acked.size(), failures.size());
-        Map<Integer, List<String>> firstRead = readAll(topic, partitions, allBootstrap());
-        checkStream(acked, sent.get(), firstRead);
-
-        // Replicas identical up to the HW: with the producer stopped and every replica in sync, make each broker
-        // in turn the only live one (controlled shutdown, SIGTERM, of the two others hands it every leadership),
-        // read everything from it and compare with the first read.
+    /**
+     * Replicas identical up to the HW: with no producer and every replica in sync, make each broker in turn the
+     * only live one (controlled shutdown, SIGTERM, of the two others hands it every leadership), read everything
+     * from it and compare with {@code firstRead}.
+     */
+    private static void assertReplicasIdentical(String topic, int partitions, Map<Integer, List<String>> firstRead)
+            throws Exception {
         long compareStart = System.nanoTime();
         for (int target = 0; target < BROKERS; target++) {
             int t = target;
@@ -285,59 +251,10 @@ class FailoverIT {
                 awaitIsr(topic, p, Set.of(0, 1, 2));
             }
         }
-        System.out.printf("FAILOVER-TIMES: the 3 replicas of each of %d partitions are identical (%s records);"
-                + " comparing them took %d ms%n", partitions,
+        System.out.printf("FAILOVER-TIMES: the 3 replicas of each of %d partitions of %s are identical (%s records);"
+                + " comparing them took %d ms%n", partitions, topic,
                 firstRead.values().stream().map(l -> Integer.toString(l.size())).collect(Collectors.joining("+")),
                 millisSince(compareStart));
-    }
-
-    /**
-     * Every acknowledged number is in the log exactly once, at the offset its ack named; per partition offsets are
-     * contiguous from 0 and numbers increase (in the order of their acks); nothing unknown was written.
-     */
-    private static void checkStream(List<Ack> acked, long sent, Map<Integer, List<String>> content) {
-        Map<Integer, Map<Long, Long>> valueAt = new HashMap<>();
-        Set<Long> seen = new HashSet<>();
-        for (Map.Entry<Integer, List<String>> e : content.entrySet()) {
-            int p = e.getKey();
-            Map<Long, Long> offsets = new LinkedHashMap<>();
-            long expectedOffset = 0;
-            long previous = -1;
-            for (String r : e.getValue()) {
-                String[] f = r.split(":");
-                long offset = Long.parseLong(f[0]);
-                long key = Long.parseLong(f[1]);
-                long value = Long.parseLong(f[2]);
-                assertEquals(expectedOffset, offset, "offsets of partition " + p + " are contiguous");
-                expectedOffset++;
-                assertEquals(key, value, "key and value of offset " + offset + " of partition " + p);
-                assertTrue(value >= 0 && value < sent, "offset " + offset + " of partition " + p + " holds " + value
-                        + ", which was never sent");
-                assertEquals(p, (int) (value % content.size()), "number " + value + " was sent to another partition");
-                assertTrue(seen.add(value), "number " + value + " is in the log twice (partition " + p + ", offset "
-                        + offset + ")");
-                assertTrue(value > previous, "partition " + p + ": " + value + " at offset " + offset + " follows "
-                        + previous);
-                previous = value;
-                offsets.put(offset, value);
-            }
-            valueAt.put(p, offsets);
-        }
-        Map<Integer, List<Ack>> byPartition = acked.stream().collect(Collectors.groupingBy(Ack::partition));
-        for (Map.Entry<Integer, List<Ack>> e : byPartition.entrySet()) {
-            int p = e.getKey();
-            List<Ack> inOrder = new ArrayList<>(e.getValue());
-            inOrder.sort(Comparator.comparingLong(Ack::seq));
-            long previousOffset = -1;
-            for (Ack a : inOrder) {
-                assertTrue(a.offset() > previousOffset, "acks of partition " + p + " name increasing offsets: "
-                        + a + " after offset " + previousOffset);
-                previousOffset = a.offset();
-                Long there = valueAt.get(p).get(a.offset());
-                assertEquals(Long.valueOf(a.seq()), there, "acknowledged " + a + " is in the log at its offset");
-            }
-        }
-        assertEquals(content.size(), byPartition.size(), "every partition got acknowledged records");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -436,23 +353,27 @@ class FailoverIT {
         BrokerProcess paused = brokers.get(follower);
         int f = follower;
         List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
+        // A request that went to the paused broker (metadata, say) is only given up after request.timeout.ms:
+        // keep that short, and the delivery timeout long enough for a few of them.
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(allBootstrap(), Map.of(
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000))) {
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
             signal(paused, "STOP");
             long t0 = System.nanoTime();
             try {
                 // One acks=all record per poll: they wait for the paused follower until the leader drops it.
+                // The ISR is read from ZooKeeper: an Admin request could go to the paused broker and hang.
                 Await.until(WAIT, () -> {
                     sends.add(producer.send(new ProducerRecord<>(topic, 0, null, bytes("r" + sends.size()))));
-                    return !ids(describe(topic, 0).isr()).contains(f);
-                }, () -> "broker " + f + " (SIGSTOPped) leaves the ISR; now " + describeQuietly(topic, 0));
+                    return !zkIsr(topic, 0).contains(f);
+                }, () -> "broker " + f + " (SIGSTOPped) leaves the ISR; now " + zkStateQuietly(topic, 0));
                 System.out.printf("FAILOVER-TIMES: SIGSTOPped follower %d left the ISR of %s-0 after %d ms "
                         + "(replica.lag.time.max.ms=%s)%n", f, topic, millisSince(t0), LAG_MS);
                 for (int i = 0; i < 5; i++) {
                     sends.add(producer.send(new ProducerRecord<>(topic, 0, null, bytes("r" + sends.size()))));
                 }
                 for (java.util.concurrent.Future<RecordMetadata> s : sends) {
-                    s.get(60, TimeUnit.SECONDS);
+                    s.get(150, TimeUnit.SECONDS);
                 }
             } finally {
                 resume(paused);
@@ -465,6 +386,78 @@ class FailoverIT {
         assertTrue(paused.isAlive(), "the paused broker is still running after SIGCONT");
         Map<Integer, List<String>> content = readAll(topic, 1, allBootstrap());
         assertEquals(sends.size(), content.get(0).size(), "every acknowledged record is in the log once");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // 4. A leader paused past its ZooKeeper session timeout (a zombie)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The leader of every partition of a topic is SIGSTOPped until the controller has moved leadership away (its
+     * ZooKeeper session expired), then SIGCONTed while an acks=all stream goes on. It must notice that its session
+     * expired, register again, follow the new leaders and truncate whatever it had appended but never committed:
+     * afterwards no acknowledged record is lost and, led by it again, the topic reads the same as before.
+     */
+    @Test
+    void leaderPausedPastSessionTimeoutRejoinsAsFollowerWithoutDiverging() throws Exception {
+        String topic = "zombie-leader";
+        int partitions = 2;
+        // Broker 0 is the first replica (preferred leader) of both partitions.
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(0, 1, 2), 1, List.of(0, 2, 1)))
+                .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+        for (int p = 0; p < partitions; p++) {
+            awaitIsr(topic, p, Set.of(0, 1, 2));
+            awaitPartition(topic, p, "is led by 0", i -> i.leader() != null && i.leader().id() == 0);
+        }
+        BrokerProcess zombie = brokers.get(0);
+        Map<Integer, List<String>> firstRead;
+        try (NumberedStream stream = NumberedStream.start(topic, partitions, allBootstrap(), "zombie-stream")) {
+            stream.awaitMoreAcks(200, WAIT);
+            signal(zombie, "STOP");
+            long t0 = System.nanoTime();
+            try {
+                for (int p = 0; p < partitions; p++) {
+                    int partition = p;
+                    Await.until(WAIT, () -> {
+                        int leader = zkLeader(topic, partition);
+                        return leader >= 0 && leader != 0;
+                    }, () -> topic + "-" + partition + " has a leader other than the paused 0; now "
+                            + zkStateQuietly(topic, partition));
+                }
+                System.out.printf("FAILOVER-TIMES: leader 0 SIGSTOPped: every partition of %s had a new leader after "
+                        + "%d ms (zookeeper.session.timeout.ms=6000)%n", topic, millisSince(t0));
+                stream.awaitMoreAcks(200, WAIT);
+            } finally {
+                resume(zombie);
+            }
+            long t1 = System.nanoTime();
+            Await.until(WAIT, () -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() == BROKERS,
+                    () -> "the resumed broker 0 registers again");
+            for (int p = 0; p < partitions; p++) {
+                awaitIsr(topic, p, Set.of(0, 1, 2));
+            }
+            System.out.printf("FAILOVER-TIMES: SIGCONTed former leader 0 back in every ISR of %s after %d ms%n", topic,
+                    millisSince(t1));
+            assertTrue(zombie.isAlive(), "the resumed broker kept running: it re-registered instead of exiting");
+            stream.awaitMoreAcks(200, WAIT);
+            firstRead = stream.stopAndVerify(allBootstrap());
+        }
+        // Broker 0 leads again (preferred-leader election) and serves exactly what the others served.
+        Set<TopicPartition> all = new HashSet<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        admin.electLeaders(ElectionType.PREFERRED, all).partitions().get(30, TimeUnit.SECONDS).forEach((tp, error) ->
+                assertTrue(error.isEmpty() || error.get() instanceof ElectionNotNeededException,
+                        () -> "preferred election of " + tp + ": " + error));
+        for (int p = 0; p < partitions; p++) {
+            awaitPartition(topic, p, "is led by 0 again", i -> i.leader() != null && i.leader().id() == 0);
+        }
+        Map<Integer, List<String>> fromZombie = readAll(topic, partitions, zombie.bootstrapServers());
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(firstRead.get(p), fromZombie.get(p), () -> "the former zombie's replica of " + topic
+                    + " equals what the new leaders served");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -483,6 +476,42 @@ class FailoverIT {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** The ISR of a partition as its state znode has it. */
+    private static Set<Integer> zkIsr(String topic, int partition) throws Exception {
+        String json = new String(zkClient.getData().forPath(partitionStatePath(topic, partition)),
+                StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"isr\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
+        assertTrue(m.find(), () -> "an ISR in " + json);
+        Set<Integer> isr = new HashSet<>();
+        for (String id : m.group(1).split(",")) {
+            if (!id.isBlank()) {
+                isr.add(Integer.parseInt(id.trim()));
+            }
+        }
+        return isr;
+    }
+
+    /** The leader of a partition as its state znode has it (-1: none). */
+    private static int zkLeader(String topic, int partition) throws Exception {
+        String json = new String(zkClient.getData().forPath(partitionStatePath(topic, partition)),
+                StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"leader\"\\s*:\\s*(-?\\d+)").matcher(json);
+        assertTrue(m.find(), () -> "a leader in " + json);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String zkStateQuietly(String topic, int partition) {
+        try {
+            return new String(zkClient.getData().forPath(partitionStatePath(topic, partition)), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "(reading the state znode failed: " + e + ")";
+        }
+    }
+
+    private static String partitionStatePath(String topic, int partition) {
+        return "/brokers/topics/" + topic + "/partitions/" + partition + "/state";
     }
 
     private static String allBootstrap() {
@@ -522,30 +551,8 @@ class FailoverIT {
                 && !p.leader().isEmpty() && isr.contains(p.leader().id()));
     }
 
-    /** Every partition's records up to its end offset (the HW), as {@code offset:key:value}. */
     private static Map<Integer, List<String>> readAll(String topic, int partitions, String bootstrap) {
-        Map<Integer, List<String>> result = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, Map.of())) {
-            for (int p = 0; p < partitions; p++) {
-                TopicPartition tp = new TopicPartition(topic, p);
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
-                long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
-                List<String> records = new ArrayList<>();
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (consumer.position(tp, Duration.ofSeconds(30)) < end) {
-                    assertTrue(System.nanoTime() < deadline, () -> tp + ": read " + records.size() + " of " + end
-                            + " records within " + WAIT);
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        if (r.offset() < end) {
-                            records.add(r.offset() + ":" + string(r.key()) + ":" + string(r.value()));
-                        }
-                    }
-                }
-                result.put(p, records);
-            }
-        }
-        return result;
+        return NumberedStream.readAll(topic, partitions, bootstrap);
     }
 
     private static long endOffset(String bootstrap, TopicPartition tp) {
@@ -598,10 +605,6 @@ class FailoverIT {
         return String.join(" <- ", parts);
     }
 
-    private static String first(ConcurrentLinkedQueue<String> q) {
-        return q.stream().limit(5).toList().toString();
-    }
-
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
@@ -610,7 +613,4 @@ class FailoverIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String string(byte[] b) {
-        return b == null ? "null" : new String(b, StandardCharsets.UTF_8);
-    }
 }

@@ -32,6 +32,7 @@ import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -41,12 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Three brokers as processes (broker 0 the controller); the Kafka Admin client (3.9 and 4.1) drives the
  * controller's partition operations: a SIGTERM'd broker hands its leaderships over first (controlled shutdown),
  * ElectLeaders moves leadership back to the preferred replica, AlterPartitionReassignments /
- * ListPartitionReassignments move a partition to other brokers without losing acknowledged records.
+ * ListPartitionReassignments move a partition to other brokers without losing acknowledged records — also while an
+ * acks=all producer streams to the partitions being moved.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-@org.junit.jupiter.api.Disabled("issue 5: intermittent — after a reassignment moved leadership of partition-admin-1 from 1 to 2 (ISR [2, 0]), "
-    + "an acks=all send to it was not acknowledged within 30 s (seen once with kafka-clients 3.9.1). Probably the purgatory "
-    + "race fixed in the same session (an operation added to a queue being removed); re-enable after repeated green runs")
 class PartitionAdminIT {
     private static final String TOPIC = "partition-admin";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -130,6 +129,72 @@ class PartitionAdminIT {
             }
         }
         return values;
+    }
+
+    @BeforeEach
+    void allBrokersRegistered() throws Exception {
+        for (BrokerProcess b : brokers) {
+            if (!b.isAlive()) {
+                b.start();
+            }
+        }
+        try (Admin admin = KafkaClients.admin(bootstrap())) {
+            Await.until(WAIT, () -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() == 3,
+                () -> "all 3 brokers are registered");
+        }
+    }
+
+    /**
+     * Both partitions of a topic change every replica but one, then leadership goes to the preferred replicas,
+     * while an idempotent acks=all producer streams to them: every acknowledged record is there once, in order.
+     */
+    @Test
+    void reassignmentAndPreferredElectionUnderProduceLoad() throws Exception {
+        String topic = "admin-under-load";
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (Admin admin = KafkaClients.admin(bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(0, 1), 1, List.of(1, 2)))))
+                .all().get(30, TimeUnit.SECONDS);
+            for (int p = 0; p < 2; p++) {
+                int partition = p;
+                Await.until(WAIT, () -> describe(admin, topic, partition).isr().size() == 2,
+                    () -> topic + "-" + partition + " has both replicas in sync");
+            }
+            try (NumberedStream stream = NumberedStream.start(topic, 2, bootstrap(), "admin-under-load")) {
+                stream.awaitMoreAcks(200, WAIT);
+                // Each partition keeps one replica and gets a new preferred leader.
+                admin.alterPartitionReassignments(Map.of(
+                        p0, Optional.of(new NewPartitionReassignment(List.of(2, 1))),
+                        p1, Optional.of(new NewPartitionReassignment(List.of(0, 2)))))
+                    .all().get(30, TimeUnit.SECONDS);
+                Await.until(WAIT, () -> admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS)
+                        .isEmpty()
+                        && ids(describe(admin, topic, 0).replicas()).equals(List.of(2, 1))
+                        && ids(describe(admin, topic, 1).replicas()).equals(List.of(0, 2)),
+                    () -> "the reassignments of " + topic + " complete");
+                stream.awaitMoreAcks(200, WAIT);
+                for (int p = 0; p < 2; p++) {
+                    int partition = p;
+                    Await.until(WAIT, () -> describe(admin, topic, partition).isr().size() == 2,
+                        () -> topic + "-" + partition + " has both new replicas in sync");
+                }
+                admin.electLeaders(ElectionType.PREFERRED, Set.of(p0, p1)).partitions().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, error) -> assertTrue(error.isEmpty()
+                        || error.get() instanceof ElectionNotNeededException, () -> tp + ": " + error));
+                Await.until(WAIT, () -> describe(admin, topic, 0).leader().id() == 2
+                        && describe(admin, topic, 1).leader().id() == 0,
+                    () -> "the preferred replicas 2 and 0 lead " + topic);
+                stream.awaitMoreAcks(200, WAIT);
+                stream.stopAndVerify(bootstrap());
+            }
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static TopicPartitionInfo describe(Admin admin, String topic, int partition) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().get(partition);
     }
 
     @Test

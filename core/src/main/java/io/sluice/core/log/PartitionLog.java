@@ -87,6 +87,8 @@ public final class PartitionLog implements Closeable {
     private final Scheduler scheduler;
     private final LogDirFailureHandler failureHandler;
     private final LogSegments segments = new LogSegments();
+    /** A segment file was created since the directory was last fsynced: a flush must sync the directory too. */
+    private volatile boolean directoryDirty = true;
     private final LeaderEpochCache epochCache;
     /** Guarded by {@link #lock}. */
     private final ProducerStateManager producerState;
@@ -129,7 +131,12 @@ public final class PartitionLog implements Closeable {
         TopicPartition tp = TopicPartition.fromDirName(dir.getFileName().toString()).orElseThrow(
             () -> new IllegalArgumentException("Log directory name " + dir.getFileName()
                 + " is not <topic>-<partition>"));
+        boolean created = !Files.isDirectory(dir);
         Files.createDirectories(dir);
+        if (created) {
+            // The new directory's own entry must survive a crash once records in it are acknowledged.
+            CheckpointFile.fsyncDirectory(dir.toAbsolutePath().getParent());
+        }
         PartitionLog partitionLog = new PartitionLog(dir, tp, config, env);
         partitionLog.load(recoveryPoint, logStartOffset, hadCleanShutdown);
         return partitionLog;
@@ -471,6 +478,7 @@ public final class PartitionLog implements Closeable {
         }
         LogSegment fresh = LogSegment.create(dir, newBaseOffset, "", cfg, rollJitterMs(cfg), time);
         segments.add(fresh);
+        directoryDirty = true;
         logEndOffsetMetadata = new LogOffsetMetadata(logEndOffset(), fresh.baseOffset(), 0);
         producerState.takeSnapshot(newBaseOffset);
         scheduler.schedule("flush-" + topicPartition, 0, () -> flushUpTo(newBaseOffset));
@@ -904,6 +912,16 @@ public final class PartitionLog implements Closeable {
                         throw storageFailure("Flush", e);
                     }
                 } catch (IOException e) {
+                    throw storageFailure("Flush", e);
+                }
+            }
+            if (directoryDirty) {
+                // Flushed segment data is only reachable after a crash if the segment files' entries are durable.
+                directoryDirty = false;
+                try {
+                    CheckpointFile.fsyncDirectory(dir);
+                } catch (IOException e) {
+                    directoryDirty = true;
                     throw storageFailure("Flush", e);
                 }
             }

@@ -267,6 +267,15 @@ public final class ReplicaManager implements AutoCloseable {
         return img != null && img.isLive(broker);
     }
 
+    /**
+     * A follower may (re)join an ISR only while registered and not in a controlled shutdown: the controller has
+     * just moved it out, and adding it back would make acks=all wait for a broker about to stop.
+     */
+    private boolean mayJoinIsr(int broker) {
+        ClusterImage img = image;
+        return img != null && img.isLive(broker) && !img.isShuttingDown(broker);
+    }
+
     // ------------------------------------------------------------------ produce
 
     /**
@@ -332,7 +341,7 @@ public final class ReplicaManager implements AutoCloseable {
                     continue;   // a diverging follower's offset says nothing about what it has in common with us
                 }
                 Partition.FollowerUpdate update = p.updateFollowerFetchState(params.replicaId(), pf.fetchOffset(),
-                    pf.logStartOffset(), this::isLive);
+                    pf.logStartOffset(), this::mayJoinIsr);
                 if (update.highWatermarkMoved()) {
                     producePurgatory.checkAndComplete(pf.tp());
                     fetchPurgatory.checkAndComplete(pf.tp());

@@ -206,6 +206,9 @@ final class ReplicationHarness implements AutoCloseable {
         zkState = new PartitionState(zkState.leader(), zkState.leaderEpoch(), isr, 1, ++zkVersion);
     }
 
+    /** Brokers with a controlled-shutdown znode. */
+    final Set<Integer> shuttingDown = new java.util.HashSet<>();
+
     ClusterImage image() {
         Map<Integer, BrokerInfo> brokers = new LinkedHashMap<>();
         for (int id : live) {
@@ -214,7 +217,8 @@ final class ReplicationHarness implements AutoCloseable {
         }
         PartitionImage pi = new PartitionImage(replicas, Optional.ofNullable(zkState));
         TopicImage topic = new TopicImage(TOPIC, topicId, Map.of(0, pi), topicConfig, 0);
-        return new ClusterImage(Optional.of("cluster"), brokers, replicas.get(0), 1, Map.of(TOPIC, topic), Set.of());
+        return new ClusterImage(Optional.of("cluster"), brokers, replicas.get(0), 1, Map.of(TOPIC, topic), Set.of(),
+            shuttingDown, Map.of(), Map.of());
     }
 
     /** Every live broker applies the current image. */

@@ -248,6 +248,24 @@ class ReplicationTest {
     }
 
     @Test
+    void aFollowerInControlledShutdownIsNotAddedBackToTheIsr() throws Exception {
+        ReplicationHarness c = cluster(true, Map.of(), 1, 2, 3);
+        c.elect(1, List.of(1, 2));        // the controller moved broker 3 out: it is shutting down
+        c.shuttingDown.add(3);
+        c.publish();
+        c.produce(1, ACKS_ONE, "a");
+        c.flushLeaders();
+        c.fetchRound(2);
+        c.fetchRound(3);
+        c.fetchRound(3);                   // caught up, but leaving
+        assertEquals(List.of(1, 2), c.zkState.isr(), "a broker in controlled shutdown stays out of the ISR");
+        c.shuttingDown.remove(3);          // it stayed after all (the shutdown znode went with a new session)
+        c.publish();
+        c.fetchRound(3);
+        assertEquals(List.of(1, 2, 3), c.zkState.isr(), "once it no longer shuts down it rejoins");
+    }
+
+    @Test
     void untilAnIsrShrinkIsWrittenTheHighWatermarkStillWaitsForTheLeavingMember() throws Exception {
         ReplicationHarness c = cluster(true, Map.of(), 1, 2, 3);
         c.elect(1, List.of(1, 2, 3));
