@@ -476,9 +476,10 @@ public final class SluiceProducer<K, V> implements AutoCloseable {
         valueSerializer.close();
     }
 
+    /** Sends what is buffered and waits for it, without a bound of its own (delivery.timeout.ms still applies). */
     @Override
     public void close() {
-        close(Duration.ofMillis(Long.MAX_VALUE / 1_000_000));
+        close(Duration.ofDays(3650));
     }
 
     // ------------------------------------------------------------------ the I/O thread

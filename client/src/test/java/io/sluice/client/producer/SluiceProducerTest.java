@@ -215,6 +215,18 @@ class SluiceProducerTest {
     }
 
     @Test
+    void closeSendsWhatIsBufferedFirst() throws Exception {
+        CompletableFuture<RecordMetadata> f;
+        SluiceProducer<String, String> producer = builder().linger(Duration.ofSeconds(60)).build();
+        f = producer.send(new ProducerRecord<>("t", "k", "v"));
+        producer.close();
+        assertEquals(0, f.get(1, TimeUnit.SECONDS).offset());
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> producer.send(new ProducerRecord<>("t", "k", "v")).get(1, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IllegalStateException);
+    }
+
+    @Test
     void invalidCombinationsAreRefused() {
         assertThrows(ConfigException.class, () -> builder().acks("1").build());
         assertThrows(ConfigException.class, () -> builder().config("transactional.id", "x").build());
