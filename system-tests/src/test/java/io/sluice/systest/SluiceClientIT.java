@@ -1,0 +1,253 @@
+package io.sluice.systest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.client.admin.AlterConfigOp;
+import io.sluice.client.admin.ClusterDescription;
+import io.sluice.client.admin.ConfigResource;
+import io.sluice.client.admin.GroupDescription;
+import io.sluice.client.admin.GroupListing;
+import io.sluice.client.admin.NewTopic;
+import io.sluice.client.admin.OffsetSpec;
+import io.sluice.client.admin.SluiceAdmin;
+import io.sluice.client.admin.TopicDescription;
+import io.sluice.client.producer.ProducerRecord;
+import io.sluice.client.producer.RecordMetadata;
+import io.sluice.client.producer.SluiceProducer;
+import io.sluice.client.serialization.Serdes;
+import io.sluice.record.CompressionType;
+import io.sluice.record.Header;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sluice's own client against a real Sluice broker, with kafka-clients as the independent judge: what
+ * SluiceProducer writes, KafkaConsumer reads back identically (key, value, headers, timestamp, partition,
+ * offset) in every compression type, on the partition Kafka's partitioner would have chosen; SluiceAdmin's
+ * topic, config, offset, record and group operations agree with what Kafka's clients see.
+ */
+class SluiceClientIT {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path workDir;
+
+    static SingleBrokerCluster cluster;
+    static SluiceAdmin admin;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = SingleBrokerCluster.start(workDir, SluiceClientIT.class);
+        admin = SluiceAdmin.builder().bootstrapServers(cluster.bootstrapServers()).clientId("it-admin")
+            .defaultApiTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(90, TimeUnit.SECONDS);
+    }
+
+    private static SluiceProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", cluster.bootstrapServers());
+        config.put("client.id", "it-producer");
+        config.putAll(overrides);
+        return SluiceProducer.create(config, Serdes.byteArraySerializer(), Serdes.byteArraySerializer());
+    }
+
+    record Sent(byte[] key, byte[] value, List<Header> headers, long timestamp, RecordMetadata where) {}
+
+    @Test
+    void recordsFromSluiceProducerReadBackIdenticallyWithKafkaConsumer() throws Exception {
+        String topic = "sluice-produce";
+        int partitions = 3;
+        get(admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))));
+        Random random = new Random(11);
+        List<Sent> sent = new ArrayList<>();
+        for (CompressionType codec : CompressionType.values()) {
+            try (SluiceProducer<byte[], byte[]> producer = producer(Map.of("compression.type", codec.configName(),
+                    "linger.ms", 5))) {
+                List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+                List<Sent> pending = new ArrayList<>();
+                for (int i = 0; i < 2_000; i++) {
+                    byte[] key = i % 10 == 0 ? null : ("key-" + random.nextInt(500)).getBytes(StandardCharsets.UTF_8);
+                    byte[] value = new byte[random.nextInt(300)];
+                    random.nextBytes(value);
+                    List<Header> headers = i % 3 == 0 ? List.of(Header.of("h", ("" + i).getBytes(StandardCharsets.UTF_8)))
+                        : List.of();
+                    long ts = 1_700_000_000_000L + i;
+                    futures.add(producer.send(new ProducerRecord<>(topic, null, key, value, headers, ts)));
+                    pending.add(new Sent(key, value, headers, ts, null));
+                }
+                producer.flush();
+                for (int i = 0; i < futures.size(); i++) {
+                    Sent s = pending.get(i);
+                    sent.add(new Sent(s.key(), s.value(), s.headers(), s.timestamp(), get(futures.get(i))));
+                }
+            }
+        }
+        Map<String, Sent> byPosition = new HashMap<>();
+        for (Sent s : sent) {
+            if (s.key() != null) {
+                assertEquals(BuiltInPartitioner.partitionForKey(s.key(), partitions), s.where().partition(),
+                    "Sluice's partitioner agrees with Kafka's");
+            }
+            byPosition.put(s.where().partition() + "@" + s.where().offset(), s);
+        }
+        assertEquals(sent.size(), byPosition.size(), "every record has its own partition and offset");
+
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(cluster.bootstrapServers(), Map.of())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Await.until(Duration.ofSeconds(90), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return read.size() >= sent.size();
+            }, () -> "read " + read.size() + " of " + sent.size() + cluster.brokerLogs());
+        }
+        assertEquals(sent.size(), read.size());
+        for (ConsumerRecord<byte[], byte[]> r : read) {
+            Sent s = byPosition.get(r.partition() + "@" + r.offset());
+            assertTrue(s != null, "unexpected record at " + r.partition() + "@" + r.offset());
+            assertArrayEquals(s.key(), r.key());
+            assertArrayEquals(s.value(), r.value());
+            assertEquals(s.timestamp(), r.timestamp());
+            assertEquals(s.headers().size(), r.headers().toArray().length);
+            for (int i = 0; i < s.headers().size(); i++) {
+                assertEquals(s.headers().get(i).key(), r.headers().toArray()[i].key());
+                assertArrayEquals(s.headers().get(i).valueBytes(), r.headers().toArray()[i].value());
+            }
+        }
+    }
+
+    @Test
+    void acksOneAndZeroWithoutIdempotence() throws Exception {
+        String topic = "sluice-acks";
+        get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))));
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of("acks", "1", "enable.idempotence", "false"))) {
+            RecordMetadata m = get(producer.send(new ProducerRecord<>(topic, "a".getBytes(StandardCharsets.UTF_8))));
+            assertEquals(0, m.offset());
+        }
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of("acks", "0", "enable.idempotence", "false"))) {
+            assertEquals(-1, get(producer.send(new ProducerRecord<>(topic, "b".getBytes(StandardCharsets.UTF_8)))).offset());
+        }
+        io.sluice.common.TopicPartition tp = new io.sluice.common.TopicPartition(topic, 0);
+        Await.until(Duration.ofSeconds(60), () -> get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()))).get(tp).offset() == 2,
+            () -> "the acks=0 record arrives");
+    }
+
+    @Test
+    void topicsConfigsOffsetsAndRecordsThroughSluiceAdmin() throws Exception {
+        String topic = "sluice-admin";
+        get(admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).withConfigs(Map.of("retention.ms", "3600000")))));
+        assertTrue(get(admin.listTopics()).contains(topic));
+        Await.until(Duration.ofSeconds(60), () -> get(admin.describeTopics(List.of(topic))).get(topic).partitions()
+            .stream().allMatch(p -> p.leader() == 0), () -> "leaders elected");
+        TopicDescription d = get(admin.describeTopics(List.of(topic))).get(topic);
+        assertEquals(2, d.partitions().size());
+        assertFalse(d.internal());
+
+        ClusterDescription c = get(admin.describeCluster());
+        assertEquals(1, c.nodes().size());
+        assertEquals(0, c.controller().orElseThrow().id());
+
+        ConfigResource resource = ConfigResource.topic(topic);
+        assertEquals("3600000", get(admin.describeConfigs(List.of(resource))).get(resource).get("retention.ms").value());
+        get(admin.incrementalAlterConfigs(Map.of(resource, List.of(AlterConfigOp.set("retention.ms", "7200000")))));
+        Await.until(Duration.ofSeconds(30), () -> "7200000".equals(get(admin.describeConfigs(List.of(resource)))
+            .get(resource).get("retention.ms").value()), () -> "retention.ms altered");
+
+        get(admin.createPartitions(Map.of(topic, 4)));
+        Await.until(Duration.ofSeconds(60), () -> get(admin.describeTopics(List.of(topic))).get(topic).partitions().size() == 4,
+            () -> "four partitions");
+
+        io.sluice.common.TopicPartition tp = new io.sluice.common.TopicPartition(topic, 1);
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, 1, null, new byte[] {(byte) i}, List.of(), 1_000L * (i + 1)));
+            }
+            producer.flush();
+        }
+        assertEquals(0, get(admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))).get(tp).offset());
+        assertEquals(10, get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()))).get(tp).offset());
+        assertEquals(5, get(admin.listOffsets(Map.of(tp, OffsetSpec.forTimestamp(5_500L)))).get(tp).offset());
+        assertEquals(4, get(admin.deleteRecords(Map.of(tp, 4L))).get(tp));
+        assertEquals(4, get(admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))).get(tp).offset());
+
+        get(admin.deleteTopics(List.of(topic)));
+        Await.until(Duration.ofSeconds(60), () -> !get(admin.listTopics()).contains(topic), () -> "topic deleted");
+    }
+
+    @Test
+    void consumerGroupsThroughSluiceAdmin() throws Exception {
+        String topic = "sluice-groups";
+        String group = "sluice-group-1";
+        get(admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))));
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, null, new byte[] {(byte) i}, List.of(), null));
+            }
+            producer.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(cluster.bootstrapServers(),
+                Map.of("group.id", group))) {
+            consumer.subscribe(List.of(topic));
+            int[] count = {0};
+            Await.until(Duration.ofSeconds(90), () -> {
+                count[0] += consumer.poll(Duration.ofMillis(200)).count();
+                return count[0] >= 20;
+            }, () -> "consumed " + count[0]);
+            consumer.commitSync();
+            GroupDescription g = get(admin.describeConsumerGroups(List.of(group))).get(group);
+            assertEquals("Stable", g.state());
+            assertEquals("consumer", g.protocolType());
+            assertEquals(1, g.members().size());
+            assertEquals(List.of(new io.sluice.common.TopicPartition(topic, 0), new io.sluice.common.TopicPartition(topic, 1)),
+                g.members().get(0).assignment());
+            assertTrue(get(admin.listConsumerGroups()).stream().map(GroupListing::groupId).anyMatch(group::equals));
+        }
+        io.sluice.common.TopicPartition p0 = new io.sluice.common.TopicPartition(topic, 0);
+        io.sluice.common.TopicPartition p1 = new io.sluice.common.TopicPartition(topic, 1);
+        assertEquals(Map.of(p0, 10L, p1, 10L), get(admin.listConsumerGroupOffsets(group)));
+        get(admin.alterConsumerGroupOffsets(group, Map.of(p0, 3L)));
+        assertEquals(Map.of(p0, 3L, p1, 10L), get(admin.listConsumerGroupOffsets(group)));
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(cluster.bootstrapServers(),
+                Map.of("group.id", group))) {
+            assertEquals(3L, consumer.committed(java.util.Set.of(new TopicPartition(topic, 0)))
+                .get(new TopicPartition(topic, 0)).offset(), "Kafka's consumer sees the altered offset");
+        }
+        get(admin.deleteConsumerGroups(List.of(group)));
+        assertFalse(get(admin.listConsumerGroups()).stream().map(GroupListing::groupId).anyMatch(group::equals));
+    }
+}
