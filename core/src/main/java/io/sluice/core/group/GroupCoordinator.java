@@ -198,6 +198,27 @@ public final class GroupCoordinator implements OffsetsLeadershipListener, AutoCl
     }
 
     /** The {@code __consumer_offsets} partition of a group. */
+    /**
+     * Groups in the loaded partitions, counted on the group thread (waits at most a second; -1 if it is busy
+     * longer or closed). For metrics.
+     */
+    public int groupCount() {
+        if (closed) {
+            return -1;
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> shards.values().stream()
+                    .mapToInt(s -> s.machine == null ? 0 : s.machine.groupCount()).sum(), groupThread)
+                .get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            return -1;
+        }
+    }
+
     public int partitionFor(String groupId) {
         return OffsetsTopic.partitionFor(groupId == null ? "" : groupId, offsetsPartitionCount.getAsInt());
     }

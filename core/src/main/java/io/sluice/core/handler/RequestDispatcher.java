@@ -38,6 +38,13 @@ public final class RequestDispatcher implements RequestProcessor, AutoCloseable 
 
     private final Map<ApiKey, ApiHandler<?, ?>> handlers = new EnumMap<>(ApiKey.class);
     private final ExecutorService pool;
+    private volatile RequestObserver observer = (api, nanos) -> { };
+
+    /** Told of every answered request: its API's name and the time from its arrival to its response. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void completed(String api, long nanos);
+    }
 
     public RequestDispatcher(int ioThreads) {
         AtomicInteger n = new AtomicInteger();
@@ -56,6 +63,11 @@ public final class RequestDispatcher implements RequestProcessor, AutoCloseable 
         return this;
     }
 
+    public RequestDispatcher observeRequests(RequestObserver requestObserver) {
+        this.observer = java.util.Objects.requireNonNull(requestObserver, "requestObserver");
+        return this;
+    }
+
     public boolean handles(ApiKey key) {
         return handlers.containsKey(key);
     }
@@ -71,8 +83,9 @@ public final class RequestDispatcher implements RequestProcessor, AutoCloseable 
         }
         bytes.flip();
         CompletableFuture<RequestOutcome> outcome = new CompletableFuture<>();
+        long arrivedNanos = System.nanoTime();
         try {
-            pool.execute(() -> process(connection, bytes, accepted, outcome));
+            pool.execute(() -> process(connection, bytes, accepted, outcome, arrivedNanos));
         } catch (RuntimeException e) {
             accepted.complete(null);
             outcome.complete(new RequestOutcome.Close("broker is shutting down"));
@@ -81,7 +94,7 @@ public final class RequestDispatcher implements RequestProcessor, AutoCloseable 
     }
 
     private void process(Connection connection, ByteBuffer bytes, CompletableFuture<Void> accepted,
-                         CompletableFuture<RequestOutcome> outcome) {
+                         CompletableFuture<RequestOutcome> outcome, long arrivedNanos) {
         try {
             RequestHeader header;
             ByteBufferReader in = new ByteBufferReader(bytes);
@@ -124,6 +137,7 @@ public final class RequestDispatcher implements RequestProcessor, AutoCloseable 
                     outcome.complete(new RequestOutcome.NoResponse());
                 } else {
                     outcome.complete(encode(key, header, response));
+                    observer.completed(key.title, System.nanoTime() - arrivedNanos);
                 }
             });
         } catch (RuntimeException | Error e) {

@@ -8,6 +8,7 @@ import io.sluice.coordinator.metadata.PartitionImage;
 import io.sluice.coordinator.metadata.PartitionState;
 import io.sluice.coordinator.metadata.TopicImage;
 import io.sluice.core.log.AppendOrigin;
+import io.sluice.core.metrics.BrokerStats;
 import io.sluice.core.log.FetchDataInfo;
 import io.sluice.core.log.LogAppendInfo;
 import io.sluice.core.log.LogConfig;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +60,7 @@ public final class ReplicaManager implements AutoCloseable {
     private final ReplicaFetcherManager fetchers;
     private final LeaderFlusher flusher;
     private final ConcurrentHashMap<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile BrokerStats stats = BrokerStats.NONE;
     private final Purgatory<TopicPartition> producePurgatory;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Purgatory<TopicPartition> deleteRecordsPurgatory;
@@ -106,6 +109,42 @@ public final class ReplicaManager implements AutoCloseable {
 
     public ReplicationConfig replicationConfig() {
         return replication;
+    }
+
+    /** Where produce, consumer-fetch and ISR events are reported (none until set). */
+    public void setStats(BrokerStats stats) {
+        this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    /** Partitions led here whose ISR is smaller than their replica set. */
+    public int underReplicatedPartitionCount() {
+        int n = 0;
+        for (Partition p : partitions.values()) {
+            if (p.isLeader() && p.isr().size() < p.replicas().size()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int partitionCount() {
+        return partitions.size();
+    }
+
+    public int leaderCount() {
+        int n = 0;
+        for (Partition p : partitions.values()) {
+            if (p.isLeader()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Operations waiting in each purgatory, by Kafka's purgatory names. */
+    public Map<String, Integer> purgatorySizes() {
+        return Map.of("Produce", producePurgatory.watched(), "Fetch", fetchPurgatory.watched(),
+            "DeleteRecords", deleteRecordsPurgatory.watched());
     }
 
     public ReplicaFetcherManager fetcherManager() {
@@ -302,6 +341,9 @@ public final class ReplicaManager implements AutoCloseable {
                 if (replication.ackRequiresFsync() && info.recordCount() > 0) {
                     flusher.schedule(leader);
                 }
+                if (origin == AppendOrigin.CLIENT && info.recordCount() > 0) {
+                    stats.produced(tp.topic(), info.sizeInBytes(), info.recordCount());
+                }
                 results.put(tp, new ProduceResult(Errors.NONE, null, info.firstOffset(), info.logAppendTime(),
                     info.logStartOffset(), leader.leaderId(), leader.leaderEpoch()));
                 if (info.lastOffset() >= 0) {
@@ -333,6 +375,20 @@ public final class ReplicaManager implements AutoCloseable {
 
     /** Serves a fetch; waits (without a thread) for min_bytes up to max_wait_ms. */
     public CompletableFuture<Map<TopicPartition, FetchResult>> fetch(FetchParams params) {
+        CompletableFuture<Map<TopicPartition, FetchResult>> result = fetchOrWait(params);
+        if (!params.fromFollower()) {
+            BrokerStats s = stats;
+            result.thenAccept(read -> read.forEach((tp, r) -> {
+                int bytes = r.sizeInBytes();
+                if (bytes > 0) {
+                    s.fetchedByConsumer(tp.topic(), bytes);
+                }
+            }));
+        }
+        return result;
+    }
+
+    private CompletableFuture<Map<TopicPartition, FetchResult>> fetchOrWait(FetchParams params) {
         if (params.fromFollower()) {
             for (FetchParams.PartitionFetch pf : params.partitions()) {
                 Partition p = partitions.get(pf.tp());
@@ -462,7 +518,11 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private void applyIsrResult(Partition p, IsrUpdate update, IsrWriteResult result) {
+        int sizeBefore = p.isr().size();
         Partition.IsrResultOutcome outcome = p.onIsrWriteResult(update, result);
+        if (outcome == Partition.IsrResultOutcome.APPLIED && update.newIsr().size() != sizeBefore) {
+            stats.isrChanged(update.newIsr().size() < sizeBefore);
+        }
         if (outcome != Partition.IsrResultOutcome.IGNORED && outcome != Partition.IsrResultOutcome.WILL_RETRY) {
             onLogChanged(p.topicPartition());
         }

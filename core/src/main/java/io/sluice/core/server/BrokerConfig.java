@@ -38,6 +38,7 @@ public final class BrokerConfig {
     public static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String METRICS_PORT = "metrics.port";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
     public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
@@ -85,6 +86,8 @@ public final class BrokerConfig {
         .define(ZOOKEEPER_CONNECTION_TIMEOUT_MS, ConfigType.INT, null, "time to wait for the first ZooKeeper connection")
         .define(NUM_NETWORK_THREADS, ConfigType.INT, 2, between(1, 64), "Netty event-loop threads")
         .define(NUM_IO_THREADS, ConfigType.INT, 4, between(1, 256), "request-handler threads")
+        .define(METRICS_PORT, ConfigType.INT, null, between(0, 65_535),
+            "port of the Prometheus /metrics endpoint on every interface (unset: no endpoint; 0: any free port)")
         .define(SOCKET_REQUEST_MAX_BYTES, ConfigType.INT, 104_857_600, atLeast(1), "largest request accepted")
         .define(SOCKET_SEND_BUFFER_BYTES, ConfigType.INT, 102_400, atLeast(-1), "SO_SNDBUF (-1: OS default)")
         .define(SOCKET_RECEIVE_BUFFER_BYTES, ConfigType.INT, 102_400, atLeast(-1), "SO_RCVBUF (-1: OS default)")
@@ -319,6 +322,12 @@ public final class BrokerConfig {
 
     public int numNetworkThreads() {
         return values.getInt(NUM_NETWORK_THREADS);
+    }
+
+    /** The Prometheus endpoint's port, if metrics are served. */
+    public java.util.OptionalInt metricsPort() {
+        Object v = values.get(METRICS_PORT);
+        return v == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(((Number) v).intValue());
     }
 
     public int numIoThreads() {

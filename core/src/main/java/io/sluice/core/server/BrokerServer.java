@@ -47,6 +47,7 @@ import io.sluice.core.handler.OffsetFetchHandler;
 import io.sluice.core.handler.OffsetForLeaderEpochHandler;
 import io.sluice.core.handler.ProduceHandler;
 import io.sluice.core.handler.RequestDispatcher;
+import io.sluice.core.metrics.BrokerMetrics;
 import io.sluice.core.handler.SyncGroupHandler;
 import io.sluice.core.log.LogConfig;
 import io.sluice.core.log.LogManager;
@@ -96,6 +97,9 @@ public final class BrokerServer implements AutoCloseable {
     private volatile MetadataWatcher watcher;
     private volatile String clusterId;
     private volatile ControlledShutdown controlledShutdown;
+    private volatile ControllerElection controllerElection;
+    private volatile BrokerMetrics metrics;
+    private volatile int metricsPort = -1;
     private boolean closed;
 
     public BrokerServer(BrokerConfig config, Time time) {
@@ -226,7 +230,29 @@ public final class BrokerServer implements AutoCloseable {
             return new ProducerIdManager.Block(block.firstProducerId(), block.lastProducerId());
         });
 
+        BrokerMetrics brokerMetrics = new BrokerMetrics(new BrokerMetrics.Sources(
+            replicas::underReplicatedPartitionCount,
+            () -> offlinePartitionCount(metadataWatcher.current()),
+            () -> controllerElection != null && controllerElection.isActive() ? 1 : 0,
+            replicas::partitionCount, replicas::leaderCount, groups::groupCount, replicas::purgatorySizes,
+            () -> logManager.allLogs().stream().map(l -> new BrokerMetrics.LogStat(l.topicPartition().topic(),
+                l.topicPartition().partition(), l.sizeInBytes(), l.logEndOffset())).toList()));
+        this.metrics = brokerMetrics;
+        replicas.setStats(brokerMetrics);
+        zk.getConnectionStateListenable().addListener((client, state) -> brokerMetrics.zooKeeperStateChanged(state.name()));
+        if (config.metricsPort().isPresent()) {
+            try {
+                metricsPort = brokerMetrics.serve(config.metricsPort().getAsInt());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Cannot serve metrics on " + BrokerConfig.METRICS_PORT + "="
+                    + config.metricsPort().getAsInt() + ": " + e.getMessage(), e);
+            }
+            toClose.push(brokerMetrics);
+            log.info("Broker {} serves Prometheus metrics on port {} (/metrics)", brokerId, metricsPort);
+        }
+
         RequestDispatcher dispatcher = new RequestDispatcher(config.numIoThreads());
+        dispatcher.observeRequests(brokerMetrics::requestCompleted);
         dispatcher.register(new ApiVersionsHandler(dispatcher::handles))
             .register(new MetadataHandler(admin))
             .register(new ProduceHandler(replicas))
@@ -273,6 +299,7 @@ public final class BrokerServer implements AutoCloseable {
 
         ControllerElection election = new ControllerElection(zk, brokerId, metadataWatcher, Clock.systemUTC(),
             config.controllerSettings());
+        controllerElection = election;
         election.start();
         toClose.push(whenZooKeeperReachable(zk, election::close));
     }
@@ -377,6 +404,34 @@ public final class BrokerServer implements AutoCloseable {
         } catch (IOException e) {
             return "localhost";
         }
+    }
+
+    /** The port of the /metrics endpoint, if served. */
+    public java.util.OptionalInt metricsPort() {
+        int port = metricsPort;
+        return port < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+    }
+
+    /** The broker's metrics (null before startup). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Partitions without a live leader; only the active controller reports them, as Kafka does. */
+    private int offlinePartitionCount(ClusterImage image) {
+        ControllerElection election = controllerElection;
+        if (election == null || !election.isActive()) {
+            return 0;
+        }
+        int offline = 0;
+        for (var topic : image.topics().values()) {
+            for (var partition : topic.partitions().values()) {
+                if (partition.state().map(st -> !st.hasLeader() || !image.isLive(st.leader())).orElse(false)) {
+                    offline++;
+                }
+            }
+        }
+        return offline;
     }
 
     public List<Listener> boundListeners() {
