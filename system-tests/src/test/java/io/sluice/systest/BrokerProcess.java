@@ -60,8 +60,8 @@ public final class BrokerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** A broker of the cluster whose ZooKeeper is {@code zk}, with its files under {@code dir}. */
-    public static Builder builder(ZooKeeperProcess zk, Path dir) {
+    /** A broker of the cluster whose ZooKeeper (server or ensemble) is {@code zk}, with its files under {@code dir}. */
+    public static Builder builder(ZooKeeperEndpoint zk, Path dir) {
         return new Builder(zk, dir);
     }
 
@@ -246,7 +246,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Configures one broker; {@link #start()} launches it and waits until it answers. */
     public static final class Builder {
-        private final ZooKeeperProcess zk;
+        private final ZooKeeperEndpoint zk;
         private final Path dir;
         private int brokerId = 0;
         private String chroot;
@@ -255,7 +255,7 @@ public final class BrokerProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
-        private Builder(ZooKeeperProcess zk, Path dir) {
+        private Builder(ZooKeeperEndpoint zk, Path dir) {
             this.zk = Objects.requireNonNull(zk, "zk");
             this.dir = dir.toAbsolutePath();
         }

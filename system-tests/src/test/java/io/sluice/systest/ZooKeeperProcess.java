@@ -26,7 +26,7 @@ import java.util.UUID;
  * }
  * }</pre>
  */
-public final class ZooKeeperProcess implements AutoCloseable {
+public final class ZooKeeperProcess implements ZooKeeperEndpoint, AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final int START_ATTEMPTS = 5;
@@ -36,12 +36,63 @@ public final class ZooKeeperProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Path config;
+    /** Extra configuration lines (an ensemble member's server.N lines); empty for a standalone server. */
+    private final List<String> extraConfig;
+    private final int myId;
     private ManagedProcess process;
 
     private ZooKeeperProcess(Path dir, int port) {
+        this(dir, port, 0, List.of());
+    }
+
+    private ZooKeeperProcess(Path dir, int port, int myId, List<String> extraConfig) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.config = this.dir.resolve("zookeeper.properties");
+        this.myId = myId;
+        this.extraConfig = List.copyOf(extraConfig);
+    }
+
+    /**
+     * An ensemble member (not started): {@code myId} goes into dataDir/myid, {@code serverLines} ({@code
+     * server.N=host:quorumPort:electionPort}) into its configuration. See {@link ZooKeeperEnsemble}.
+     */
+    static ZooKeeperProcess ensembleMember(Path dir, int clientPort, int myId, List<String> serverLines) {
+        ProjectLayout.requireCoreBuilt();
+        return new ZooKeeperProcess(dir, clientPort, myId, serverLines);
+    }
+
+    /** Starts the process without waiting (an ensemble member serves only once a quorum has formed). */
+    void launchWithoutWaiting() {
+        writeConfig();
+        process = ManagedProcess.start("ZooKeeper on port " + port, List.of(
+                ProjectLayout.script("start-zookeeper.sh").toString(), config.toString()),
+                Map.of("SLUICE_LOGS_DIR", dir.resolve("logs").toString(), "SLUICE_HEAP_OPTS", "-Xms32m -Xmx256m"),
+                dir, consoleLog());
+    }
+
+    /** Waits until the started process serves requests (see the class comment); kills it if it does not. */
+    void awaitServing() {
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+    }
+
+    /** The server's role as 'srvr' reports it (standalone, leader, follower), or empty if it does not answer. */
+    public String mode() {
+        try {
+            for (String line : fourLetterWord("srvr").split("\\R")) {
+                if (line.startsWith("Mode: ")) {
+                    return line.substring("Mode: ".length()).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not answering
+        }
+        return "";
     }
 
     /**
@@ -87,6 +138,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>/<chroot>}; {@code chroot} starts with a slash. */
+    @Override
     public String connectString(String chroot) {
         if (!chroot.startsWith("/")) {
             throw new IllegalArgumentException("a chroot starts with '/': " + chroot);
@@ -154,18 +206,8 @@ public final class ZooKeeperProcess implements AutoCloseable {
     }
 
     private void launch() {
-        writeConfig();
-        process = ManagedProcess.start("ZooKeeper on port " + port,
-                List.of(ProjectLayout.script("start-zookeeper.sh").toString(), config.toString()),
-                Map.of("SLUICE_LOGS_DIR", dir.resolve("logs").toString(),
-                        "SLUICE_HEAP_OPTS", "-Xms32m -Xmx256m"),
-                dir, consoleLog());
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            throw e;
-        }
+        launchWithoutWaiting();
+        awaitServing();
     }
 
     private void awaitReady() {
@@ -217,9 +259,15 @@ public final class ZooKeeperProcess implements AutoCloseable {
                 "maxSessionTimeout=60000",
                 "4lw.commands.whitelist=*",
                 "");
+        if (!extraConfig.isEmpty()) {
+            text += String.join(System.lineSeparator(), extraConfig) + System.lineSeparator();
+        }
         try {
             Files.createDirectories(dir.resolve("data"));
             Files.writeString(config, text, StandardCharsets.UTF_8);
+            if (myId > 0) {
+                Files.writeString(dir.resolve("data").resolve("myid"), Integer.toString(myId), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
