@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -85,6 +86,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * protocol does not depend on the client version); the admin and idle-member tests run in both.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings({"deprecation", "removal"}) // group APIs present in both kafka-clients 3.9 and 4.1
 class ConsumerGroupsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int BROKERS = 3;
@@ -98,21 +100,38 @@ class ConsumerGroupsIT {
     static Admin admin;
 
     @BeforeAll
-    static void startCluster() {
+    static void startCluster() throws Exception {
+        long startNs = System.nanoTime();
         zk = ZooKeeperProcess.start(workDir.resolve("zk"));
         String chroot = ZooKeeperProcess.uniqueChroot(ConsumerGroupsIT.class);
+        // The brokers start at the same time (each start takes seconds, mostly JVM and ZooKeeper session set-up).
+        List<CompletableFuture<BrokerProcess>> starts = new ArrayList<>();
         for (int id = 0; id < BROKERS; id++) {
-            brokers.add(BrokerProcess.builder(zk, workDir.resolve("broker-" + id))
-                    .brokerId(id)
+            int brokerId = id;
+            starts.add(CompletableFuture.supplyAsync(() -> BrokerProcess.builder(zk, workDir.resolve("broker-" + brokerId))
+                    .brokerId(brokerId)
                     .chroot(chroot)
                     .property("offsets.topic.num.partitions", "6")
                     .property("offsets.topic.replication.factor", "3")
                     .property("group.initial.rebalance.delay.ms", "0")
                     .property("auto.leader.rebalance.enable", "false")
                     .property("zookeeper.session.timeout.ms", "6000")
-                    .start());
+                    .start()));
+        }
+        Throwable failure = null;
+        for (CompletableFuture<BrokerProcess> start : starts) {
+            try {
+                brokers.add(start.get(2 * BrokerProcess.DEFAULT_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            }
+        }
+        if (failure != null) {
+            throw new IllegalStateException("a broker did not start", failure);   // @AfterAll stops the others
         }
         admin = KafkaClients.admin(allBootstrap());
+        System.out.printf("systest: ZooKeeper and %d brokers started in %d ms%n", BROKERS,
+                (System.nanoTime() - startNs) / 1_000_000);
     }
 
     @AfterAll
@@ -124,7 +143,9 @@ class ConsumerGroupsIT {
         } finally {
             try {
                 for (BrokerProcess b : brokers) {
+                    long stopNs = System.nanoTime();
                     b.close();
+                    System.out.printf("systest: %s stopped in %d ms%n", b, (System.nanoTime() - stopNs) / 1_000_000);
                 }
             } finally {
                 if (zk != null) {
