@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -128,6 +129,8 @@ public final class GroupCoordinator implements OffsetsLeadershipListener, AutoCl
     private final Map<Long, Pending> pending = new HashMap<>();
     private long nextRequestId;
     private long nextTimerToken;
+    /** The topics last reported deleted (or being deleted): dropped again from every partition that loads. */
+    private Set<String> deletedTopics = Set.of();
 
     private volatile Scheduler.Cancellable expiration;
     private volatile boolean closed;
@@ -510,6 +513,45 @@ public final class GroupCoordinator implements OffsetsLeadershipListener, AutoCl
         }
     }
 
+    // =========================================================================================== topic deletion
+
+    /**
+     * {@code topics} are deleted or being deleted: every loaded partition drops the committed offsets of their
+     * partitions (tombstones in {@code __consumer_offsets}, so a replay does not bring them back), and deletes
+     * groups left empty without offsets. Partitions loading now do the same once loaded. Call with every topic
+     * still being deleted each time (an empty set clears the list); repeated calls write nothing new.
+     */
+    public void onTopicsDeleted(Set<String> topics) {
+        Set<String> copy = Set.copyOf(topics);
+        execute(() -> {
+            deletedTopics = copy;
+            if (copy.isEmpty()) {
+                return;
+            }
+            for (Shard s : List.copyOf(shards.values())) {
+                if (s.state == ShardState.ACTIVE) {
+                    dropDeletedTopics(s);
+                }
+            }
+        }, () -> { });
+    }
+
+    private void dropDeletedTopics(Shard s) {
+        if (deletedTopics.isEmpty()) {
+            return;
+        }
+        GroupResult result;
+        try {
+            result = s.machine.deleteTopics(deletedTopics);
+        } catch (RuntimeException e) {
+            log.error("Dropping offsets of deleted topics on {}-{} failed; reloading the partition", OffsetsTopic.NAME,
+                s.partition, e);
+            reload(s);
+            return;
+        }
+        apply(s, result);
+    }
+
     // =========================================================================================== leadership
 
     @Override
@@ -583,6 +625,7 @@ public final class GroupCoordinator implements OffsetsLeadershipListener, AutoCl
             machine.groupCount(), machine.offsetCount(), OffsetsTopic.NAME, s.partition, summary.records(),
             summary.endOffset(), summary.skipped(), TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startNs));
         apply(s, machine.onLoaded());
+        dropDeletedTopics(s);
     }
 
     /** Drops a partition: its timers stop and its waiting requests get {@code error}. */

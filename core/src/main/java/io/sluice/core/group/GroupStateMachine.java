@@ -749,6 +749,15 @@ public final class GroupStateMachine {
         return run(() -> offsets.expire(nowMs));
     }
 
+    /**
+     * The given topics were deleted: their committed offsets are dropped in every group (tombstones), and a group
+     * left empty without offsets is deleted. Nothing happens for topics no group committed to.
+     */
+    public GroupResult deleteTopics(Set<String> topics) {
+        Set<String> copy = Set.copyOf(topics);
+        return run(() -> offsets.deleteTopics(copy));
+    }
+
     // =========================================================================================== admin
 
     /** DeleteGroups for one group: only an empty group; tombstones for its offsets and itself. */

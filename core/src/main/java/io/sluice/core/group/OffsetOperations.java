@@ -181,6 +181,45 @@ final class OffsetOperations {
     }
 
     /**
+     * Drops every committed offset of the given (deleted) topics, with tombstones so a replay does not bring them
+     * back; a group left empty without offsets is deleted too, as after expiration.
+     */
+    void deleteTopics(Set<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        GroupResult.Builder out = machine.out();
+        for (ClassicGroup g : machine.allGroups()) {
+            List<TopicPartitionKey> gone = new ArrayList<>();
+            for (TopicPartitionKey tp : g.sortedOffsets().keySet()) {
+                if (topics.contains(tp.topic())) {
+                    gone.add(tp);
+                }
+            }
+            if (gone.isEmpty()) {
+                continue;
+            }
+            for (TopicPartitionKey tp : gone) {
+                GroupRecord r = GroupRecord.OffsetCommit.tombstone(g.groupId, tp);
+                machine.apply(r);
+                out.record(r);
+            }
+            log.info("Removed {} offsets of group {} for deleted topics", gone.size(), g.groupId);
+            deleteIfEmpty(g, out);
+        }
+    }
+
+    /** An empty group left without offsets (and no member ids handed out) is deleted: a group tombstone. */
+    private void deleteIfEmpty(ClassicGroup g, GroupResult.Builder out) {
+        if (g.is(GroupState.EMPTY) && g.offsets.isEmpty() && g.members.isEmpty() && g.pendingMembers.isEmpty()) {
+            GroupRecord r = GroupRecord.GroupMetadata.tombstone(g.groupId);
+            machine.apply(r);
+            out.record(r);
+            log.info("Group {} is empty and has no offsets left: deleted", g.groupId);
+        }
+    }
+
+    /**
      * Removes expired offsets (design doc 6.2): all offsets of an empty group with a protocol type once the
      * retention passed since it became empty; for groups without a protocol type each offset by its commit time;
      * for a stable consumer group the offsets of topics it no longer subscribes to; commits with an explicit
@@ -219,12 +258,7 @@ final class OffsetOperations {
             if (!expired.isEmpty()) {
                 log.info("Expired {} offsets of group {}", expired.size(), g.groupId);
             }
-            if (g.is(GroupState.EMPTY) && g.offsets.isEmpty() && g.members.isEmpty() && g.pendingMembers.isEmpty()) {
-                GroupRecord r = GroupRecord.GroupMetadata.tombstone(g.groupId);
-                machine.apply(r);
-                out.record(r);
-                log.info("Group {} is empty and has no offsets left: deleted", g.groupId);
-            }
+            deleteIfEmpty(g, out);
         }
     }
 }

@@ -203,12 +203,15 @@ public final class BrokerServer implements AutoCloseable {
         ClusterImage firstImage = metadataWatcher.current();
         replicas.applyImage(firstImage);
         offsetsLeadership.refresh();
+        GroupCoordinatorAdapters.TopicDeletions topicDeletions =
+            new GroupCoordinatorAdapters.TopicDeletions(firstImage, groups::onTopicsDeleted);
         deletionAcks.onImageApplied(firstImage);
         metadataWatcher.addListener(image -> {
             try {
                 metadataThread.execute(() -> {
                     replicas.applyImage(image);
                     offsetsLeadership.refresh();
+                    topicDeletions.onImageApplied(image);      // the group coordinator drops their offsets
                     deletionAcks.onImageApplied(image);       // only after its logs of deleted topics are gone
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -18,8 +18,12 @@ import io.sluice.record.MemoryRecords;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -81,9 +85,57 @@ public final class GroupCoordinatorAdapters {
         };
     }
 
-    /** Whether a topic partition exists in the image (commits for others are refused). */
+    /**
+     * Whether a topic partition exists in the image and its topic is not being deleted (commits for others are
+     * refused, so no offset of a deleted topic is written after its offsets were dropped).
+     */
     public static BiPredicate<String, Integer> partitionExists(Supplier<ClusterImage> images) {
-        return (topic, partition) -> images.get().partition(topic, partition).isPresent();
+        return (topic, partition) -> {
+            ClusterImage image = images.get();
+            return image.partition(topic, partition).isPresent() && !image.isPendingDeletion(topic);
+        };
+    }
+
+    /**
+     * The topics an image change deletes: those the new image marks for deletion, those of the old image the new
+     * one does not have any more, and those re-created under the same name (another topic id).
+     */
+    public static Set<String> deletedTopics(ClusterImage before, ClusterImage after) {
+        Set<String> deleted = new TreeSet<>(after.topicsPendingDeletion());
+        for (TopicImage old : before.topics().values()) {
+            Optional<TopicImage> now = after.topic(old.name());
+            if (now.isEmpty() || !now.get().id().equals(old.id())) {
+                deleted.add(old.name());
+            }
+        }
+        deleted.remove(OffsetsTopic.NAME);
+        return deleted;
+    }
+
+    /**
+     * Tells the group coordinator which topics were deleted, after each applied image, so it drops their committed
+     * offsets. Call {@link #onImageApplied} on the thread that applies images, in order. Thread-safe (synchronized).
+     */
+    public static final class TopicDeletions {
+        private final Consumer<Set<String>> listener;
+        private ClusterImage previous;
+        private Set<String> reported = Set.of();
+
+        /** @param listener gets the deleted topics (e.g. {@code GroupCoordinator::onTopicsDeleted}) */
+        public TopicDeletions(ClusterImage first, Consumer<Set<String>> listener) {
+            this.previous = Objects.requireNonNull(first, "first");
+            this.listener = Objects.requireNonNull(listener, "listener");
+            onImageApplied(first);
+        }
+
+        public synchronized void onImageApplied(ClusterImage image) {
+            Set<String> deleted = deletedTopics(previous, image);
+            previous = image;
+            if (!deleted.equals(reported)) {
+                reported = deleted;
+                listener.accept(deleted);
+            }
+        }
     }
 
     /** Partitions of {@code __consumer_offsets}: of the topic if it exists, else offsets.topic.num.partitions. */

@@ -177,6 +177,35 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void offsetsOfDeletedTopicsAreDroppedDurablyAlsoByPartitionsStillLoading() {
+        f.leadAll();
+        assertEquals(Errors.NONE, error(done(commit("g", 0, 7))));
+        int partition = f.coordinator.partitionFor("g");
+        f.coordinator.onTopicsDeleted(java.util.Set.of("orders"));
+        assertEquals(-1, committed("g", 0));
+
+        try (CoordinatorFixture other = new CoordinatorFixture(GroupConfig.defaults().withInitialRebalanceDelayMs(0),
+                f.log)) {
+            other.coordinator.onBecomeLeader(partition, 2);
+            other.runLoads();
+            assertEquals(Errors.NONE.code(), done(other.coordinator.fetchOffsets("g", null)).errorCode());
+            assertTrue(done(other.coordinator.fetchOffsets("g", null)).topics().isEmpty(),
+                "the tombstones are in the log: a new coordinator does not bring the offsets back");
+        }
+
+        // A partition that is loading when the deletion is reported drops the offsets once loaded.
+        assertEquals(Errors.NONE, error(done(commit("h", 0, 9))));
+        int hPartition = f.coordinator.partitionFor("h");
+        try (CoordinatorFixture other = new CoordinatorFixture(GroupConfig.defaults().withInitialRebalanceDelayMs(0),
+                f.log)) {
+            other.coordinator.onBecomeLeader(hPartition, 3);
+            other.coordinator.onTopicsDeleted(java.util.Set.of("orders"));
+            other.runLoads();
+            assertTrue(done(other.coordinator.fetchOffsets("h", null)).topics().isEmpty());
+        }
+    }
+
+    @Test
     void aLoadForAnOlderLeaderEpochIsDiscarded() {
         int partition = f.coordinator.partitionFor("g");
         f.coordinator.onBecomeLeader(partition, 1);

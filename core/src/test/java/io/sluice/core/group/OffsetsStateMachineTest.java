@@ -241,6 +241,44 @@ class OffsetsStateMachineTest {
         assertEquals(-1, fetched("g", "old", 0).committedOffset());
     }
 
+    // ------------------------------------------------------------------ deleted topics
+
+    @Test
+    void offsetsOfDeletedTopicsAreTombstonedAndAGroupLeftWithoutOffsetsIsDeleted() {
+        simpleCommit("only-orders", "orders", 0, 1);
+        simpleCommit("only-orders", "orders", 1, 2);
+        simpleCommit("mixed", "orders", 0, 3);
+        simpleCommit("mixed", "payments", 0, 4);
+        List<String> ids = h.stableGroup("active", 1);
+        h.commit(9, "active", 1, ids.get(0), null, -1, "orders", 2, 5, "");
+        int before = h.records.size();
+
+        h.apply(h.machine.deleteTopics(java.util.Set.of("orders", "never-committed")));
+
+        assertEquals(List.of(
+                GroupRecord.OffsetCommit.tombstone("active", new TopicPartitionKey("orders", 2)),
+                GroupRecord.OffsetCommit.tombstone("mixed", new TopicPartitionKey("orders", 0)),
+                GroupRecord.OffsetCommit.tombstone("only-orders", new TopicPartitionKey("orders", 0)),
+                GroupRecord.OffsetCommit.tombstone("only-orders", new TopicPartitionKey("orders", 1)),
+                GroupRecord.GroupMetadata.tombstone("only-orders")),
+            h.records.subList(before, h.records.size()).stream()
+                .sorted(java.util.Comparator.comparing(GroupRecord::groupId)).toList());
+        assertEquals(Optional.empty(), h.state("only-orders"), "empty, no offsets left: deleted");
+        assertEquals(Optional.of(GroupState.EMPTY), h.state("mixed"));
+        assertEquals(-1, fetched("mixed", "orders", 0).committedOffset());
+        assertEquals(4, fetched("mixed", "payments", 0).committedOffset());
+        assertEquals(Optional.of(GroupState.STABLE), h.state("active"), "a group with members stays");
+        assertEquals(-1, fetched("active", "orders", 2).committedOffset());
+
+        int after = h.records.size();
+        h.apply(h.machine.deleteTopics(java.util.Set.of("orders")));
+        assertEquals(after, h.records.size(), "nothing left to delete: no records");
+
+        GroupStateMachine replayed = new GroupStateMachine(7, h.config, () -> "x");
+        h.records.forEach(replayed::replay);
+        assertEquals(h.machine.persistedView(), replayed.persistedView(), "the tombstones survive a replay");
+    }
+
     // ------------------------------------------------------------------ DescribeGroups, ListGroups, DeleteGroups
 
     @Test
