@@ -20,7 +20,8 @@ public final class ZooKeeperEnsemble implements ZooKeeperEndpoint, AutoCloseable
     /** Starts {@code size} members under {@code dir}/zk-N (N = 1..size) and waits until each serves. */
     public static ZooKeeperEnsemble start(Path dir, int size) {
         List<Integer> clientPorts = new ArrayList<>();
-        List<String> servers = new ArrayList<>();
+        // Ticks are 500 ms (the harness's): followers get 10 s to connect and 5 s to sync.
+        List<String> servers = new ArrayList<>(List.of("initLimit=20", "syncLimit=10"));
         for (int id = 1; id <= size; id++) {
             clientPorts.add(FreePorts.next());
             servers.add("server." + id + "=127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
