@@ -938,6 +938,7 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
             } else if (group != null) {
                 needCommitted.add(tp);
             } else if (defaultReset != null) {
+                s.pendingReset = defaultReset;
                 needReset.put(tp, defaultReset);
             } else {
                 noOffset.add(tp);
@@ -958,7 +959,7 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
         for (TopicPartition tp : needReset.keySet()) {
             Node leader = cluster.leaderFor(tp).orElse(null);
             if (leader == null) {
-                metadata.requestUpdate();
+                refreshMetadata();
                 continue;
             }
             byLeader.computeIfAbsent(leader, k -> new ArrayList<>()).add(tp);
@@ -1061,7 +1062,7 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
             }
             Node leader = cluster.leaderFor(e.getKey()).orElse(null);
             if (leader == null) {
-                metadata.requestUpdate();
+                refreshMetadata();
                 continue;
             }
             if (!fetchingNodes.contains(leader.id())) {
@@ -1338,6 +1339,11 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /** Refreshes metadata and wakes the polling thread when the answer is in. */
+    private void refreshMetadata() {
+        metadata.refresh().whenComplete((c, e) -> signal());
+    }
 
     private void runCompletions() {
         Runnable r;
