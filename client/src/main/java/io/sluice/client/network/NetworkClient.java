@@ -124,16 +124,29 @@ public final class NetworkClient implements AutoCloseable {
      * The future fails with an {@link ApiException}: NETWORK_EXCEPTION, REQUEST_TIMED_OUT, UNSUPPORTED_VERSION,
      * or, after {@link #close()}, NETWORK_EXCEPTION too.
      */
-    @SuppressWarnings("unchecked")
     public <R extends ApiMessage> CompletableFuture<R> send(Node node, ApiKey key, short maxVersion,
                                                              RequestBuilder builder) {
+        return send(node, key, maxVersion, builder, settings.requestTimeoutMs());
+    }
+
+    /**
+     * As {@link #send(Node, ApiKey, short, RequestBuilder)} with a timeout of {@code timeoutMs} instead of the
+     * configured request timeout, for requests the broker may park for longer (a JoinGroup waits for the
+     * rebalance).
+     */
+    @SuppressWarnings("unchecked")
+    public <R extends ApiMessage> CompletableFuture<R> send(Node node, ApiKey key, short maxVersion,
+                                                             RequestBuilder builder, long timeoutMs) {
         Objects.requireNonNull(node, "node");
+        if (timeoutMs <= 0) {
+            throw new IllegalArgumentException("Non-positive request timeout " + timeoutMs);
+        }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new ApiException(Errors.NETWORK_EXCEPTION, "The network client is closed"));
             return (CompletableFuture<R>) (CompletableFuture<?>) future;
         }
-        Pending pending = new Pending(key, maxVersion, builder, future);
+        Pending pending = new Pending(key, maxVersion, builder, future, timeoutMs);
         try {
             loop.execute(() -> enqueue(node, pending));
         } catch (RuntimeException e) {
@@ -236,10 +249,13 @@ public final class NetworkClient implements AutoCloseable {
         final short maxVersion;
         final RequestBuilder builder;
         final CompletableFuture<ApiMessage> future;
+        final long timeoutMs;
         ScheduledFuture<?> timeout;
         Connection writtenTo;
 
-        Pending(ApiKey key, short maxVersion, RequestBuilder builder, CompletableFuture<ApiMessage> future) {
+        Pending(ApiKey key, short maxVersion, RequestBuilder builder, CompletableFuture<ApiMessage> future,
+                long timeoutMs) {
+            this.timeoutMs = timeoutMs;
             this.key = key;
             this.maxVersion = maxVersion;
             this.builder = builder;
@@ -267,7 +283,7 @@ public final class NetworkClient implements AutoCloseable {
             connections.put(node.id(), c);
             c.connect();
         }
-        pending.timeout = loop.schedule(() -> onTimeout(pending), settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        pending.timeout = loop.schedule(() -> onTimeout(pending), pending.timeoutMs, TimeUnit.MILLISECONDS);
         c.pending.add(pending);
         c.pendingCount = c.pending.size();
         c.drain();
@@ -278,7 +294,7 @@ public final class NetworkClient implements AutoCloseable {
             return;
         }
         ApiException timeout = new ApiException(Errors.REQUEST_TIMED_OUT, pending.key.title + " request got no response within "
-            + settings.requestTimeoutMs() + " ms");
+            + pending.timeoutMs + " ms");
         Connection c = pending.writtenTo;
         if (c != null) {
             pending.future.completeExceptionally(timeout);
@@ -578,5 +594,5 @@ public final class NetworkClient implements AutoCloseable {
     }
 
     /** Marks the second ApiVersions attempt (no further downgrade). */
-    private static final Pending DONT_RETRY = new Pending(ApiKey.API_VERSIONS, (short) 0, v -> null, new CompletableFuture<>());
+    private static final Pending DONT_RETRY = new Pending(ApiKey.API_VERSIONS, (short) 0, v -> null, new CompletableFuture<>(), 1);
 }
