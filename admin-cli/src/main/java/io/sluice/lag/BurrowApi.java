@@ -198,7 +198,7 @@ public final class BurrowApi {
     private static Map<String, Object> module(ClusterConfig config) {
         Map<String, Object> clientProfile = new LinkedHashMap<>();
         clientProfile.put("name", "default");
-        clientProfile.put("client-id", KafkaOffsetsSource.CLIENT_ID);
+        clientProfile.put("client-id", AdminOffsetsSource.CLIENT_ID);
         clientProfile.put("kafka-version", "");
         clientProfile.put("tls", null);
         clientProfile.put("sasl", null);

@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import io.sluice.common.Time;
 import java.io.IOException;
 import java.util.ArrayList;

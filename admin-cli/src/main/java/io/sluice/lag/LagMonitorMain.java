@@ -41,7 +41,7 @@ public final class LagMonitorMain {
             System.exit(2);
             return;
         }
-        LagMonitor monitor = new LagMonitor(config.clusters(), c -> new KafkaOffsetsSource(c.bootstrapServers()),
+        LagMonitor monitor = new LagMonitor(config.clusters(), c -> new AdminOffsetsSource(c.bootstrapServers()),
             Time.SYSTEM);
         LagHttpServer server = LagHttpServer.start(new BurrowApi(monitor, config.deleteEnabled(), hostName()),
             config.httpHost(), config.httpPort());

@@ -1,13 +1,14 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Where the lag monitor reads a cluster's offsets: the only thing it needs from a cluster, so that the raw-protocol
- * implementation ({@link KafkaOffsetsSource}) can be swapped for Sluice's admin client, and tests can use a fake.
+ * Where the lag monitor reads a cluster's offsets: the only thing it needs from a cluster. The real one is
+ * {@link AdminOffsetsSource} (Sluice's admin client); tests use a fake.
  * Called from the monitor's single refresh thread only.
  */
 public interface OffsetsSource extends AutoCloseable {

@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 

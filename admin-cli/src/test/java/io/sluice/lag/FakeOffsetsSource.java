@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.common.TopicPartition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

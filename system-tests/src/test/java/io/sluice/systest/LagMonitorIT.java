@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.common.Time;
 import io.sluice.lag.BurrowApi;
 import io.sluice.lag.ClusterConfig;
-import io.sluice.lag.KafkaOffsetsSource;
+import io.sluice.lag.AdminOffsetsSource;
 import io.sluice.lag.LagHttpServer;
 import io.sluice.lag.LagMonitor;
 import java.net.URI;
@@ -60,7 +60,7 @@ class LagMonitorIT {
         }
         ClusterConfig config = new ClusterConfig("local", List.of(cluster.bootstrapServers()), 500, 10, null, null,
             ClusterConfig.DEFAULT_GROUP_EXPIRY_MS, 100);
-        monitor = new LagMonitor(List.of(config), c -> new KafkaOffsetsSource(c.bootstrapServers()), Time.SYSTEM);
+        monitor = new LagMonitor(List.of(config), c -> new AdminOffsetsSource(c.bootstrapServers()), Time.SYSTEM);
         server = LagHttpServer.start(new BurrowApi(monitor, false, "systest"), "127.0.0.1", 0);
         monitor.start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
