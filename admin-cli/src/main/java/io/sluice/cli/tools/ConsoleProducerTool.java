@@ -215,6 +215,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         try (SluiceAdmin admin = SluiceAdmin.create(Map.of(ClientConfigs.BOOTSTRAP_SERVERS, bootstrap,
                 SluiceAdmin.DEFAULT_API_TIMEOUT_MS, (int) Math.min(Integer.MAX_VALUE, maxBlockMs)))) {
             ToolSupport.checkReachable(admin, bootstrap, maxBlockMs);
+            ToolSupport.requireTopic(admin, topic, maxBlockMs);
         }
         AtomicLong failed = new AtomicLong();
         SluiceProducer<byte[], byte[]> producer;
@@ -227,7 +228,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         try (producer; BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String text;
             long number = 0;
-            while ((text = reader.readLine()) != null) {
+            while (failed.get() == 0 && (text = reader.readLine()) != null) {
                 number++;
                 Line line;
                 try {
@@ -257,7 +258,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
             throw lineError;
         }
         if (failed.get() > 0) {
-            throw new ToolException(failed.get() + " record(s) could not be sent to topic " + topic);
+            throw new ToolException("Stopped: record(s) could not be sent to topic " + topic);
         }
         return ToolSupport.OK;
     }

@@ -103,6 +103,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         try (SluiceAdmin admin = SluiceAdmin.create(Map.of(ClientConfigs.BOOTSTRAP_SERVERS, bootstrap,
                 SluiceAdmin.DEFAULT_API_TIMEOUT_MS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBlock))))) {
             ToolSupport.checkReachable(admin, bootstrap, maxBlock);
+            ToolSupport.requireTopic(admin, topic, maxBlock);
         }
         SluiceProducer<byte[], byte[]> producer;
         try {
@@ -119,7 +120,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         AtomicLong failures = new AtomicLong();
         long startNs = System.nanoTime();
         try (producer) {
-            for (long i = 0; i < numRecords; i++) {
+            for (long i = 0; i < numRecords && failures.get() == 0; i++) {
                 if (throughput > 0) {
                     long dueNs = startNs + (long) (i * 1e9 / throughput);
                     long waitNs = dueNs - System.nanoTime();
@@ -146,7 +147,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         }
         out.println(stats.summary());
         if (failures.get() > 0) {
-            throw new ToolException(failures.get() + " of " + numRecords + " records could not be sent");
+            throw new ToolException("Stopped after a failed send (" + failures.get() + " record(s) failed)");
         }
         return ToolSupport.OK;
     }

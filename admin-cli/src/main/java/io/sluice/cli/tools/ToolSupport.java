@@ -137,6 +137,16 @@ public final class ToolSupport {
         }
     }
 
+    /**
+     * Fails with a clear line if {@code topic} does not exist: Sluice's producer does not auto-create topics, so a
+     * producing tool would otherwise wait max.block.ms for metadata.
+     */
+    public static void requireTopic(SluiceAdmin admin, String topic, long timeoutMs) {
+        if (!await(admin.listTopics(true), timeoutMs).contains(topic)) {
+            throw new ToolException("Topic '" + topic + "' does not exist (create it first, e.g. with create-topic.sh)");
+        }
+    }
+
     /** Waits for {@code future}; a failure becomes the exception that caused it (picked up by {@link #run}). */
     public static <T> T await(CompletableFuture<T> future, long timeoutMs) {
         try {
