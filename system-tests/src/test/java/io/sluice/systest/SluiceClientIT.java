@@ -74,6 +74,21 @@ class SluiceClientIT {
         return f.get(90, TimeUnit.SECONDS);
     }
 
+    /** Like Kafka's producer, a send to a topic that does not exist lets the broker auto-create it. */
+    @Test
+    void producerSendToAMissingTopicAutoCreatesIt() throws Exception {
+        String topic = "auto-created-by-sluice-producer";
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of("max.block.ms", "30000"))) {
+            RecordMetadata md = producer.send(new ProducerRecord<>(topic, "v".getBytes(StandardCharsets.UTF_8)))
+                .get(60, TimeUnit.SECONDS);
+            assertEquals(topic, md.topic());
+            assertEquals(0, md.offset());
+        }
+        try (SluiceAdmin admin = SluiceAdmin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            assertTrue(admin.listTopics().get(30, TimeUnit.SECONDS).contains(topic), "the topic now exists");
+        }
+    }
+
     private static SluiceProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", cluster.bootstrapServers());

@@ -42,6 +42,7 @@ public final class Metadata implements AutoCloseable {
     private volatile Cluster cluster = Cluster.EMPTY;
     private volatile long lastRefreshNs = System.nanoTime();
     private CompletableFuture<Cluster> inFlight;
+    private volatile boolean autoCreateTopics;
 
     public Metadata(NetworkClient network, List<Node> bootstrap, long maxAgeMs, long retryBackoffMs) {
         this.network = Objects.requireNonNull(network, "network");
@@ -68,6 +69,14 @@ public final class Metadata implements AutoCloseable {
         } catch (RuntimeException closed) {
             LOG.trace("Metadata timer stopped", closed);
         }
+    }
+
+    /**
+     * Whether Metadata requests for named topics ask the broker to create missing ones (its
+     * {@code auto.create.topics.enable} decides), as Kafka's producer does. Off by default.
+     */
+    public void allowAutoTopicCreation(boolean allow) {
+        this.autoCreateTopics = allow;
     }
 
     public Cluster cluster() {
@@ -113,13 +122,14 @@ public final class Metadata implements AutoCloseable {
     }
 
     /**
-     * One Metadata request for {@code names} (null: all topics) to any broker, without auto-creation. The
-     * broker and controller part of the answer also updates the cache.
+     * One Metadata request for {@code names} (null: all topics) to any broker, asking for auto-creation of missing
+     * named topics only if {@link #allowAutoTopicCreation} is on. The broker and controller part of the answer also
+     * updates the cache.
      */
     public CompletableFuture<MetadataResponse> fetch(List<String> names) {
         Node node = anyNode();
         CompletableFuture<MetadataResponse> response = network.send(node, ApiKey.METADATA,
-            ApiKey.METADATA.latestVersion(), v -> request(names, v));
+            ApiKey.METADATA.latestVersion(), v -> request(names, v, names != null && autoCreateTopics));
         return response.thenApply(r -> {
             Cluster fresh = Cluster.from(r);
             if (!fresh.nodes().isEmpty()) {
@@ -130,13 +140,13 @@ public final class Metadata implements AutoCloseable {
         });
     }
 
-    static MetadataRequest request(List<String> names, short version) {
+    static MetadataRequest request(List<String> names, short version, boolean autoCreate) {
         List<MetadataRequest.Topic> topicList = names == null ? null
             : names.stream().map(n -> new MetadataRequest.Topic(Uuid.ZERO, n)).toList();
         if (topicList == null && version == 0) {
             throw new ApiException(Errors.UNSUPPORTED_VERSION, "Metadata v0 cannot ask for all topics");
         }
-        return new MetadataRequest(topicList, false, false, false);
+        return new MetadataRequest(topicList, autoCreate, false, false);
     }
 
     /**

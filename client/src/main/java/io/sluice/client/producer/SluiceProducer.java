@@ -175,6 +175,7 @@ public final class SluiceProducer<K, V> implements AutoCloseable {
         this.network = new NetworkClient(ClientConfigs.networkSettings(config, "sluice-producer", maxInFlight));
         this.metadata = new Metadata(network, ClientConfigs.bootstrapNodes(config.getList(ClientConfigs.BOOTSTRAP_SERVERS)),
             config.getLong(ClientConfigs.METADATA_MAX_AGE_MS), retryBackoffMs);
+        metadata.allowAutoTopicCreation(true);   // as Kafka's producer: the broker's auto.create.topics.enable decides
         this.sender = new Thread(this::runSender, "sluice-producer-sender-" + network.settings().clientId());
         sender.setDaemon(true);
         sender.start();
