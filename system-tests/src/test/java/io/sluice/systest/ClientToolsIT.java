@@ -52,7 +52,7 @@ class ClientToolsIT {
     private static final Duration TOOL_BOUND = Duration.ofSeconds(120);
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w.$]+\\(");
     private static final List<String> SCRIPTS = List.of("create-topic.sh", "topics.sh", "configs.sh",
-            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh");
+            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -290,6 +290,99 @@ class ClientToolsIT {
                 "--compression-codec", "brotli"));
     }
 
+    // ------------------------------------------------------------------ console-consumer
+
+    @Test
+    void consoleConsumerPrintsRecordsWithKafkasFieldsAndCommitsForItsGroup() throws Exception {
+        String topic = "tools-console-consumer";
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + i,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), ("value " + i).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("h", ("v" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get(60, TimeUnit.SECONDS);
+            }
+        }
+        Result all = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--from-beginning",
+                "--max-messages", "10", "--property", "print.timestamp=true", "--property", "print.partition=true",
+                "--property", "print.offset=true", "--property", "print.headers=true", "--property", "print.key=true"));
+        Pattern line = Pattern.compile("CreateTime:170000000000\\d\tPartition:(\\d)\tOffset:(\\d)\th:v(\\d)\tkey-(\\d)\tvalue (\\d)");
+        Set<Integer> seen = new java.util.TreeSet<>();
+        for (String l : all.lines()) {
+            Matcher m = line.matcher(l);
+            assertTrue(m.matches(), "Kafka's layout: " + l);
+            int i = Integer.parseInt(m.group(5));
+            assertEquals(i % 2, Integer.parseInt(m.group(1)), l);
+            assertEquals(i / 2, Integer.parseInt(m.group(2)), l);
+            assertEquals(List.of(i, i), List.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))), l);
+            assertTrue(l.startsWith("CreateTime:" + (1_700_000_000_000L + i) + "\t"), l);
+            seen.add(i);
+        }
+        assertEquals(10, all.lines().size(), all.toString());
+        assertEquals(10, seen.size(), all.toString());
+        assertTrue(all.stderr().contains("Processed a total of 10 messages"), all.toString());
+
+        Result one = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "1", "--offset", "3",
+                "--timeout-ms", "3000", "--property", "print.key=true", "--property", "key.separator=::"));
+        assertEquals(List.of("key-7::value 7", "key-9::value 9"), one.lines(), one.toString());
+        assertTrue(one.stderr().contains("Processed a total of 2 messages"), one.toString());
+        Result latest = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--timeout-ms", "2000"));
+        assertEquals(List.of(), latest.lines(), latest.toString());
+
+        String group = "console-consumer-group";
+        Result grouped = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--group", group,
+                "--from-beginning", "--max-messages", "10"));
+        assertEquals(10, grouped.lines().size(), grouped.toString());
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+        assertEquals(Map.of(new TopicPartition(topic, 0), 5L, new TopicPartition(topic, 1), 5L),
+                committed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset())));
+        Result again = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--group", group,
+                "--from-beginning", "--timeout-ms", "3000"));
+        assertEquals(List.of(), again.lines(), "the group resumes after its committed offsets: " + again);
+        assertTrue(again.stderr().contains("Processed a total of 0 messages"), again.toString());
+
+        fails("--offset needs --partition", "console-consumer.sh", null, withBootstrap("--topic", topic, "--offset", "1"));
+        fails("cannot be used together", "console-consumer.sh", null, withBootstrap("--topic", topic, "--group", "g",
+                "--partition", "0"));
+        fails("--offset must be", "console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "0",
+                "--offset", "soon"));
+        fails("has no partition 5", "console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "5"));
+        fails("does not exist", "console-consumer.sh", null, withBootstrap("--topic", "no-such-topic"));
+        fails("unknown formatter property", "console-consumer.sh", null, withBootstrap("--topic", topic,
+                "--property", "print.colour=true"));
+        fails("topic name", "console-consumer.sh", null, withBootstrap("--topic", "bad name"));
+    }
+
+    @Test
+    void consoleConsumerStopsCleanlyOnSigterm() throws Exception {
+        String topic = "tools-console-sigterm";
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            producer.send(new ProducerRecord<>(topic, "first".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
+        Path dir = workDir.resolve("sigterm");
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder(ProjectLayout.script("console-consumer.sh").toString(),
+                "--bootstrap-server", bootstrap, "--topic", topic, "--group", "sigterm-group", "--from-beginning")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        pb.environment().put("SLUICE_LOGS_DIR", dir.resolve("logs").toString());
+        Process p = pb.start();
+        try {
+            Await.until(Duration.ofSeconds(60), () -> Files.readString(dir.resolve("stdout")).contains("first"),
+                    () -> "the record is printed");
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(dir.resolve("stderr"));
+        assertTrue(stderr.contains("Processed a total of 1 messages"), stderr);
+        assertFalse(STACK_FRAME.matcher(stderr).find(), stderr);
+    }
+
     // ------------------------------------------------------------------ consumer-groups
 
     @Test
@@ -472,6 +565,7 @@ class ClientToolsIT {
                     "0", "--describe", "--timeout", "3000"},
                 new String[] {"consumer-groups.sh", "--bootstrap-server", nowhere, "--list", "--timeout", "3000"},
                 new String[] {"console-producer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--max-block-ms", "3000"},
+                new String[] {"console-consumer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--timeout-ms", "3000"},
                 new String[] {"producer-perf.sh", "--topic", "t", "--num-records", "1", "--record-size", "1",
                     "--throughput", "-1", "--producer-props", "bootstrap.servers=" + nowhere, "max.block.ms=3000"});
         for (String[] inv : invocations) {
