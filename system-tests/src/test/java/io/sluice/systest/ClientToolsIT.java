@@ -52,7 +52,7 @@ class ClientToolsIT {
     private static final Duration TOOL_BOUND = Duration.ofSeconds(120);
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w.$]+\\(");
     private static final List<String> SCRIPTS = List.of("create-topic.sh", "topics.sh", "configs.sh",
-            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh");
+            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh", "consumer-perf.sh");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -339,7 +339,7 @@ class ClientToolsIT {
         assertEquals(Map.of(new TopicPartition(topic, 0), 5L, new TopicPartition(topic, 1), 5L),
                 committed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset())));
         Result again = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--group", group,
-                "--from-beginning", "--timeout-ms", "3000"));
+                "--from-beginning", "--timeout-ms", "10000"));
         assertEquals(List.of(), again.lines(), "the group resumes after its committed offsets: " + again);
         assertTrue(again.stderr().contains("Processed a total of 0 messages"), again.toString());
 
@@ -525,6 +525,49 @@ class ClientToolsIT {
                 "--throughput", "-1");
     }
 
+    @Test
+    void consumerPerfReadsTheRecordsAndPrintsKafkasCsvSummary() throws Exception {
+        String topic = "tools-consumer-perf";
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 1000; i++) {
+                producer.send(new ProducerRecord<>(topic, new byte[100]));
+            }
+            producer.flush();
+        }
+        String header = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, "
+                + "rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
+        String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d:\\d{3}";
+        String num = "[\\d.]+";
+        Result r = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "1000", "--group",
+                "perf-group"));
+        assertEquals(2, r.lines().size(), r.toString());
+        assertEquals(header, r.lines().get(0));
+        assertTrue(r.lines().get(1).matches(time + ", " + time + ", 0\\.0954, " + num + ", 1000, " + num + ", \\d+, \\d+, "
+                + num + ", " + num), r.lines().get(1));
+
+        Result more = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "5000", "--timeout",
+                "3000", "--hide-header"));
+        assertEquals(1, more.lines().size(), more.toString());
+        assertTrue(more.lines().get(0).contains(", 1000, "), "all 1000 records, then the timeout: " + more);
+        assertTrue(more.stderr().contains("WARNING: Exiting before consuming the expected number of messages"), more.toString());
+
+        Result detailed = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "1000",
+                "--show-detailed-stats", "--reporting-interval", "1"));
+        assertEquals("time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, "
+                + "fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec", detailed.lines().get(0));
+        long total = 0;
+        for (String l : detailed.lines().subList(1, detailed.lines().size())) {
+            assertTrue(l.matches(time + ", 0, " + num + ", " + num + ", \\d+, " + num + ", -?\\d+, -?\\d+, -?" + num
+                    + ", -?" + num), l);
+            total += Long.parseLong(l.split(", ")[4]);
+        }
+        assertTrue(total <= 1000 && detailed.lines().size() > 1, detailed.toString());
+
+        fails("--messages", "consumer-perf.sh", null, withBootstrap("--topic", topic));
+        fails("does not exist", "consumer-perf.sh", null, withBootstrap("--topic", "no-such-topic", "--messages", "1"));
+    }
+
     // ------------------------------------------------------------------ bad input, common to all tools
 
     @Test
@@ -566,6 +609,8 @@ class ClientToolsIT {
                 new String[] {"consumer-groups.sh", "--bootstrap-server", nowhere, "--list", "--timeout", "3000"},
                 new String[] {"console-producer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--max-block-ms", "3000"},
                 new String[] {"console-consumer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--timeout-ms", "3000"},
+                new String[] {"consumer-perf.sh", "--bootstrap-server", nowhere, "--topic", "t", "--messages", "1",
+                    "--timeout", "3000"},
                 new String[] {"producer-perf.sh", "--topic", "t", "--num-records", "1", "--record-size", "1",
                     "--throughput", "-1", "--producer-props", "bootstrap.servers=" + nowhere, "max.block.ms=3000"});
         for (String[] inv : invocations) {

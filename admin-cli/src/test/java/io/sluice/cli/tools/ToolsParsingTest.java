@@ -284,4 +284,15 @@ class ToolsParsingTest {
             "--max-messages", "0");
         assertEquals(ToolSupport.USAGE, zero.code());
     }
+
+    @Test
+    void consumerPerfLinesAreKafkasCsv() {
+        java.text.SimpleDateFormat dates = new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS", java.util.Locale.ROOT);
+        dates.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        var f = new ConsumerPerfTool.Figures(2 * 1024 * 1024, 1000, 4000, 2000);
+        assertEquals("1970-01-01 00:00:01:000, 1970-01-01 00:00:05:000, 2.0000, 0.5000, 1000, 250.0000, 2000, 2000, "
+            + "1.0000, 500.0000", ConsumerPerfTool.summaryLine(dates, 1000, 5000, f));
+        assertEquals("1970-01-01 00:00:05:000, 0, 0.0000, 0.0000, 0, 0.0000, 0, 0, 0.0000, 0.0000",
+            ConsumerPerfTool.detailedLine(dates, 5000, new ConsumerPerfTool.Figures(0, 0, 0, 0)));
+    }
 }
