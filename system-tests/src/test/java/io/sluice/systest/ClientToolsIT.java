@@ -52,7 +52,7 @@ class ClientToolsIT {
     private static final Duration TOOL_BOUND = Duration.ofSeconds(120);
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w.$]+\\(");
     private static final List<String> SCRIPTS = List.of("create-topic.sh", "topics.sh", "configs.sh",
-            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh", "consumer-perf.sh");
+            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh", "consumer-perf.sh", "end-to-end-latency.sh");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -568,6 +568,28 @@ class ClientToolsIT {
         fails("does not exist", "consumer-perf.sh", null, withBootstrap("--topic", "no-such-topic", "--messages", "1"));
     }
 
+    @Test
+    void endToEndLatencyPrintsAverageAndPercentiles() throws Exception {
+        String topic = "tools-e2e-latency";
+        Result r = ok("end-to-end-latency.sh", null, bootstrap, topic, "50", "1", "100");
+        assertTrue(topicNames().contains(topic), "a missing topic is created: " + r);
+        List<String> lines = r.lines();
+        assertTrue(lines.get(0).matches("0\t[\\d.]+"), r.toString());
+        assertTrue(lines.get(lines.size() - 2).matches("Avg latency: \\d+\\.\\d{4} ms"), r.toString());
+        assertTrue(lines.get(lines.size() - 1).matches("Percentiles: 50th = \\d+, 99th = \\d+, 99\\.9th = \\d+"), r.toString());
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, Map.of())) {
+            ends = consumer.endOffsets(List.of(new TopicPartition(topic, 0)), Duration.ofSeconds(60));
+        }
+        assertEquals(50L, ends.get(new TopicPartition(topic, 0)), "one record per round trip");
+        Result all = ok("end-to-end-latency.sh", null, bootstrap, topic, "5", "all", "10");
+        assertTrue(all.lines().get(all.lines().size() - 1).startsWith("Percentiles: 50th = "), all.toString());
+
+        fails("synchronous acknowledgement", "end-to-end-latency.sh", null, bootstrap, topic, "5", "0", "10");
+        fails("missing required parameter", "end-to-end-latency.sh", null, bootstrap, topic, "5");
+        fails("topic name", "end-to-end-latency.sh", null, bootstrap, "bad name", "5", "1", "10");
+    }
+
     // ------------------------------------------------------------------ bad input, common to all tools
 
     @Test
@@ -611,6 +633,7 @@ class ClientToolsIT {
                 new String[] {"console-consumer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--timeout-ms", "3000"},
                 new String[] {"consumer-perf.sh", "--bootstrap-server", nowhere, "--topic", "t", "--messages", "1",
                     "--timeout", "3000"},
+                new String[] {"end-to-end-latency.sh", nowhere, "t", "1", "1", "10"},
                 new String[] {"producer-perf.sh", "--topic", "t", "--num-records", "1", "--record-size", "1",
                     "--throughput", "-1", "--producer-props", "bootstrap.servers=" + nowhere, "max.block.ms=3000"});
         for (String[] inv : invocations) {

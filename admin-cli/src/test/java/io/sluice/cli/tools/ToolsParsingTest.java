@@ -295,4 +295,18 @@ class ToolsParsingTest {
         assertEquals("1970-01-01 00:00:05:000, 0, 0.0000, 0.0000, 0, 0.0000, 0, 0, 0.0000, 0.0000",
             ConsumerPerfTool.detailedLine(dates, 5000, new ConsumerPerfTool.Figures(0, 0, 0, 0)));
     }
+
+    @Test
+    void endToEndLatencySummaryIsKafkas() {
+        long[] latencies = new long[1000];
+        for (int i = 0; i < latencies.length; i++) {
+            latencies[i] = 1000 - i;
+        }
+        assertEquals(List.of("Avg latency: 2.5000 ms", "Percentiles: 50th = 501, 99th = 991, 99.9th = 1000"),
+            EndToEndLatencyTool.summary(2_500_000L * 1000, latencies));
+        Run acks = run("end-to-end-latency.sh", new EndToEndLatencyTool(), "h:1", "t", "10", "0", "100");
+        assertEquals(ToolSupport.USAGE, acks.code());
+        assertTrue(acks.err().startsWith("end-to-end-latency.sh: Latency testing requires synchronous acknowledgement"),
+            acks.err());
+    }
 }
