@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every client-side tool in bin/ (create-topic, topics, configs, consumer-groups, console-producer,
- * producer-perf) run as a real process, from a working directory outside the project, against a real broker;
+ * Every client-side tool in bin/ (create-topic, topics, configs, consumer-groups, console-producer, console-consumer,
+ * producer-perf, consumer-perf, end-to-end-latency) run as a real process, from a working directory outside the project, against a real broker;
  * the printed columns are checked and every effect is verified with Kafka's own Java client. Bad input (unknown
  * and missing flags, bad topic names, decreasing partitions, an unreachable bootstrap server) gives one line on
  * stderr, no stack trace and a non-zero exit.
