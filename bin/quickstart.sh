@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one command to try Sluice: a real ZooKeeper and three brokers on free local ports, all data under one folder,
-# a demo topic (6 partitions, replication factor 3), left running in the background.
+# a demo topic (6 partitions, replication factor 3) with sample records read by a consumer group, left running in
+# the background.
 #
 # Usage: bin/quickstart.sh [start|stop|status] [--data-dir DIR]
-#   start    (default) build if needed, start everything, create the topic, print the cluster status
+#   start    (default) build if needed, start everything, create the topic, produce and consume samples, print status
 #   stop     stop exactly the processes 'start' started, by their pid files (SIGTERM: clean shutdowns)
 #   status   report what runs; exit 0 if everything runs, 1 if nothing does, 3 if only part of it does
 #   --data-dir DIR   where everything goes (default: $SLUICE_QUICKSTART_DIR or ${TMPDIR:-/tmp}/sluice-quickstart)
@@ -17,7 +18,7 @@ BROKER_IDS=(1 2 3)
 CHROOT=/sluice
 ACTION=start
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -174,8 +175,23 @@ $(tail -n 5 "$LOGS/broker-$id.out" 2>/dev/null)"
     --topic "$TOPIC" --partitions 6 --replication-factor 3 --timeout-ms 90000 \
     || fail_start "could not create the topic $TOPIC"
 
-  # TODO(issue 8): produce and consume sample records with a consumer group and print the group's lag, once
-  # console-producer.sh, console-consumer.sh and consumer-groups.sh exist on Sluice's Java client.
+  # Sample records through the client tools: produce, consume with a group, show the group's lag.
+  local group=quickstart-demo
+  echo
+  echo "Producing 20 sample records to $TOPIC with console-producer.sh ..."
+  for i in $(seq 1 20); do echo "sample-key-$i:sample record $i"; done \
+    | SLUICE_LOGS_DIR="$LOGS" "$BIN/console-producer.sh" --bootstrap-server "$(bootstrap)" --topic "$TOPIC" \
+        --property parse.key=true --property key.separator=: \
+    || fail_start "could not produce the sample records"
+  echo "Consuming them with console-consumer.sh --group $group --from-beginning --max-messages 20:"
+  SLUICE_LOGS_DIR="$LOGS" "$BIN/console-consumer.sh" --bootstrap-server "$(bootstrap)" --topic "$TOPIC" \
+    --group "$group" --from-beginning --max-messages 20 --timeout-ms 60000 --property print.key=true \
+    --property print.partition=true \
+    || fail_start "could not consume the sample records"
+  echo
+  echo "The group's lag (consumer-groups.sh --describe --group $group):"
+  SLUICE_LOGS_DIR="$LOGS" "$BIN/consumer-groups.sh" --bootstrap-server "$(bootstrap)" --describe --group "$group" \
+    || fail_start "could not describe the group $group"
 
   echo
   "$BIN/cluster-status.sh" --zookeeper "127.0.0.1:$ZK_PORT$CHROOT" || true

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every client-side tool in bin/ (create-topic, topics, configs, consumer-groups, console-producer,
- * producer-perf) run as a real process, from a working directory outside the project, against a real broker;
+ * Every client-side tool in bin/ (create-topic, topics, configs, consumer-groups, console-producer, console-consumer,
+ * producer-perf, consumer-perf, end-to-end-latency) run as a real process, from a working directory outside the project, against a real broker;
  * the printed columns are checked and every effect is verified with Kafka's own Java client. Bad input (unknown
  * and missing flags, bad topic names, decreasing partitions, an unreachable bootstrap server) gives one line on
  * stderr, no stack trace and a non-zero exit.
@@ -52,7 +52,7 @@ class ClientToolsIT {
     private static final Duration TOOL_BOUND = Duration.ofSeconds(120);
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w.$]+\\(");
     private static final List<String> SCRIPTS = List.of("create-topic.sh", "topics.sh", "configs.sh",
-            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh");
+            "consumer-groups.sh", "console-producer.sh", "producer-perf.sh", "console-consumer.sh", "consumer-perf.sh", "end-to-end-latency.sh");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -290,6 +290,99 @@ class ClientToolsIT {
                 "--compression-codec", "brotli"));
     }
 
+    // ------------------------------------------------------------------ console-consumer
+
+    @Test
+    void consoleConsumerPrintsRecordsWithKafkasFieldsAndCommitsForItsGroup() throws Exception {
+        String topic = "tools-console-consumer";
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + i,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), ("value " + i).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("h", ("v" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get(60, TimeUnit.SECONDS);
+            }
+        }
+        Result all = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--from-beginning",
+                "--max-messages", "10", "--property", "print.timestamp=true", "--property", "print.partition=true",
+                "--property", "print.offset=true", "--property", "print.headers=true", "--property", "print.key=true"));
+        Pattern line = Pattern.compile("CreateTime:170000000000\\d\tPartition:(\\d)\tOffset:(\\d)\th:v(\\d)\tkey-(\\d)\tvalue (\\d)");
+        Set<Integer> seen = new java.util.TreeSet<>();
+        for (String l : all.lines()) {
+            Matcher m = line.matcher(l);
+            assertTrue(m.matches(), "Kafka's layout: " + l);
+            int i = Integer.parseInt(m.group(5));
+            assertEquals(i % 2, Integer.parseInt(m.group(1)), l);
+            assertEquals(i / 2, Integer.parseInt(m.group(2)), l);
+            assertEquals(List.of(i, i), List.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))), l);
+            assertTrue(l.startsWith("CreateTime:" + (1_700_000_000_000L + i) + "\t"), l);
+            seen.add(i);
+        }
+        assertEquals(10, all.lines().size(), all.toString());
+        assertEquals(10, seen.size(), all.toString());
+        assertTrue(all.stderr().contains("Processed a total of 10 messages"), all.toString());
+
+        Result one = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "1", "--offset", "3",
+                "--timeout-ms", "3000", "--property", "print.key=true", "--property", "key.separator=::"));
+        assertEquals(List.of("key-7::value 7", "key-9::value 9"), one.lines(), one.toString());
+        assertTrue(one.stderr().contains("Processed a total of 2 messages"), one.toString());
+        Result latest = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--timeout-ms", "2000"));
+        assertEquals(List.of(), latest.lines(), latest.toString());
+
+        String group = "console-consumer-group";
+        Result grouped = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--group", group,
+                "--from-beginning", "--max-messages", "10"));
+        assertEquals(10, grouped.lines().size(), grouped.toString());
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+        assertEquals(Map.of(new TopicPartition(topic, 0), 5L, new TopicPartition(topic, 1), 5L),
+                committed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset())));
+        Result again = ok("console-consumer.sh", null, withBootstrap("--topic", topic, "--group", group,
+                "--from-beginning", "--timeout-ms", "10000"));
+        assertEquals(List.of(), again.lines(), "the group resumes after its committed offsets: " + again);
+        assertTrue(again.stderr().contains("Processed a total of 0 messages"), again.toString());
+
+        fails("--offset needs --partition", "console-consumer.sh", null, withBootstrap("--topic", topic, "--offset", "1"));
+        fails("cannot be used together", "console-consumer.sh", null, withBootstrap("--topic", topic, "--group", "g",
+                "--partition", "0"));
+        fails("--offset must be", "console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "0",
+                "--offset", "soon"));
+        fails("has no partition 5", "console-consumer.sh", null, withBootstrap("--topic", topic, "--partition", "5"));
+        fails("does not exist", "console-consumer.sh", null, withBootstrap("--topic", "no-such-topic"));
+        fails("unknown formatter property", "console-consumer.sh", null, withBootstrap("--topic", topic,
+                "--property", "print.colour=true"));
+        fails("topic name", "console-consumer.sh", null, withBootstrap("--topic", "bad name"));
+    }
+
+    @Test
+    void consoleConsumerStopsCleanlyOnSigterm() throws Exception {
+        String topic = "tools-console-sigterm";
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            producer.send(new ProducerRecord<>(topic, "first".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
+        Path dir = workDir.resolve("sigterm");
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder(ProjectLayout.script("console-consumer.sh").toString(),
+                "--bootstrap-server", bootstrap, "--topic", topic, "--group", "sigterm-group", "--from-beginning")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        pb.environment().put("SLUICE_LOGS_DIR", dir.resolve("logs").toString());
+        Process p = pb.start();
+        try {
+            Await.until(Duration.ofSeconds(60), () -> Files.readString(dir.resolve("stdout")).contains("first"),
+                    () -> "the record is printed");
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(dir.resolve("stderr"));
+        assertTrue(stderr.contains("Processed a total of 1 messages"), stderr);
+        assertFalse(STACK_FRAME.matcher(stderr).find(), stderr);
+    }
+
     // ------------------------------------------------------------------ consumer-groups
 
     @Test
@@ -432,6 +525,71 @@ class ClientToolsIT {
                 "--throughput", "-1");
     }
 
+    @Test
+    void consumerPerfReadsTheRecordsAndPrintsKafkasCsvSummary() throws Exception {
+        String topic = "tools-consumer-perf";
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of())) {
+            for (int i = 0; i < 1000; i++) {
+                producer.send(new ProducerRecord<>(topic, new byte[100]));
+            }
+            producer.flush();
+        }
+        String header = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, "
+                + "rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
+        String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d:\\d{3}";
+        String num = "[\\d.]+";
+        Result r = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "1000", "--group",
+                "perf-group"));
+        assertEquals(2, r.lines().size(), r.toString());
+        assertEquals(header, r.lines().get(0));
+        assertTrue(r.lines().get(1).matches(time + ", " + time + ", 0\\.0954, " + num + ", 1000, " + num + ", \\d+, \\d+, "
+                + num + ", " + num), r.lines().get(1));
+
+        Result more = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "5000", "--timeout",
+                "3000", "--hide-header"));
+        assertEquals(1, more.lines().size(), more.toString());
+        assertTrue(more.lines().get(0).contains(", 1000, "), "all 1000 records, then the timeout: " + more);
+        assertTrue(more.stderr().contains("WARNING: Exiting before consuming the expected number of messages"), more.toString());
+
+        Result detailed = ok("consumer-perf.sh", null, withBootstrap("--topic", topic, "--messages", "1000",
+                "--show-detailed-stats", "--reporting-interval", "1"));
+        assertEquals("time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, "
+                + "fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec", detailed.lines().get(0));
+        long total = 0;
+        for (String l : detailed.lines().subList(1, detailed.lines().size())) {
+            assertTrue(l.matches(time + ", 0, " + num + ", " + num + ", \\d+, " + num + ", -?\\d+, -?\\d+, -?" + num
+                    + ", -?" + num), l);
+            total += Long.parseLong(l.split(", ")[4]);
+        }
+        assertTrue(total <= 1000 && detailed.lines().size() > 1, detailed.toString());
+
+        fails("--messages", "consumer-perf.sh", null, withBootstrap("--topic", topic));
+        fails("does not exist", "consumer-perf.sh", null, withBootstrap("--topic", "no-such-topic", "--messages", "1"));
+    }
+
+    @Test
+    void endToEndLatencyPrintsAverageAndPercentiles() throws Exception {
+        String topic = "tools-e2e-latency";
+        Result r = ok("end-to-end-latency.sh", null, bootstrap, topic, "50", "1", "100");
+        assertTrue(topicNames().contains(topic), "a missing topic is created: " + r);
+        List<String> lines = r.lines();
+        assertTrue(lines.get(0).matches("0\t[\\d.]+"), r.toString());
+        assertTrue(lines.get(lines.size() - 2).matches("Avg latency: \\d+\\.\\d{4} ms"), r.toString());
+        assertTrue(lines.get(lines.size() - 1).matches("Percentiles: 50th = \\d+, 99th = \\d+, 99\\.9th = \\d+"), r.toString());
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, Map.of())) {
+            ends = consumer.endOffsets(List.of(new TopicPartition(topic, 0)), Duration.ofSeconds(60));
+        }
+        assertEquals(50L, ends.get(new TopicPartition(topic, 0)), "one record per round trip");
+        Result all = ok("end-to-end-latency.sh", null, bootstrap, topic, "5", "all", "10");
+        assertTrue(all.lines().get(all.lines().size() - 1).startsWith("Percentiles: 50th = "), all.toString());
+
+        fails("synchronous acknowledgement", "end-to-end-latency.sh", null, bootstrap, topic, "5", "0", "10");
+        fails("missing required parameter", "end-to-end-latency.sh", null, bootstrap, topic, "5");
+        fails("topic name", "end-to-end-latency.sh", null, bootstrap, "bad name", "5", "1", "10");
+    }
+
     // ------------------------------------------------------------------ bad input, common to all tools
 
     @Test
@@ -472,6 +630,10 @@ class ClientToolsIT {
                     "0", "--describe", "--timeout", "3000"},
                 new String[] {"consumer-groups.sh", "--bootstrap-server", nowhere, "--list", "--timeout", "3000"},
                 new String[] {"console-producer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--max-block-ms", "3000"},
+                new String[] {"console-consumer.sh", "--bootstrap-server", nowhere, "--topic", "t", "--timeout-ms", "3000"},
+                new String[] {"consumer-perf.sh", "--bootstrap-server", nowhere, "--topic", "t", "--messages", "1",
+                    "--timeout", "3000"},
+                new String[] {"end-to-end-latency.sh", nowhere, "t", "1", "1", "10"},
                 new String[] {"producer-perf.sh", "--topic", "t", "--num-records", "1", "--record-size", "1",
                     "--throughput", "-1", "--producer-props", "bootstrap.servers=" + nowhere, "max.block.ms=3000"});
         for (String[] inv : invocations) {

@@ -70,6 +70,16 @@ class QuickstartIT {
         assertTrue(start.out().contains("Live brokers: 3"), start.describe());
         assertEquals(6, start.out().lines().filter(l -> l.matches("quickstart-events\\s+[0-5]\\s+[123]\\s+\\d,\\d,\\d\\s+\\S+\\s+ok"))
                 .count(), start.describe());
+        assertEquals(20, start.out().lines().filter(l -> l.matches("Partition:[0-5]\tsample-key-\\d+\tsample record \\d+"))
+                .count(), "the sample records, consumed by console-consumer.sh: " + start.describe());
+        assertTrue(start.err().contains("Processed a total of 20 messages"), start.describe());
+        List<String> groupLines = start.out().lines()
+                .filter(l -> l.matches("quickstart-demo\\s+quickstart-events\\s+[0-5]\\s+\\d+\\s+\\d+\\s+\\d+\\s+.*")).toList();
+        assertFalse(groupLines.isEmpty(), "the group's lag, from consumer-groups.sh: " + start.describe());
+        assertTrue(start.out().contains("GROUP") && start.out().contains("LAG"), start.describe());
+        assertEquals(20, groupLines.stream().mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[3])).sum(),
+                "committed offsets add up to the 20 records: " + groupLines);
+        groupLines.forEach(l -> assertEquals("0", l.trim().split("\\s+")[5], "no lag: " + l));
         List<String> lines = start.out().lines().toList();
         String use = lines.get(lines.size() - 2);
         String stop = lines.get(lines.size() - 1);

@@ -235,4 +235,78 @@ class ToolsParsingTest {
         assertEquals("10 records sent, 2.0 records/sec (0.00 MB/sec), 1.5 ms avg latency, 3.0 ms max latency.",
             ProducerPerfTool.windowLine(10, 5000, 100, 15, 3));
     }
+
+    private static io.sluice.client.consumer.ConsumerRecord<byte[], byte[]> record(byte[] key, String value,
+            List<io.sluice.record.Header> headers, long timestamp, io.sluice.record.TimestampType type) {
+        return new io.sluice.client.consumer.ConsumerRecord<>("t", 3, 42, timestamp, type, key,
+            value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers, 0, -1, -1);
+    }
+
+    @Test
+    void consoleConsumerLinesUseKafkasDefaultFormatter() {
+        var r = record("k".getBytes(StandardCharsets.UTF_8), "v", List.of(io.sluice.record.Header.of("a",
+            "1".getBytes(StandardCharsets.UTF_8)), io.sluice.record.Header.of("b", null)), 1234,
+            io.sluice.record.TimestampType.CREATE_TIME);
+        assertEquals("v\n", ConsoleConsumerTool.Format.of(Map.of()).format(r));
+        var all = ConsoleConsumerTool.Format.of(Map.of("print.timestamp", "true", "print.partition", "true",
+            "print.offset", "true", "print.headers", "true", "print.key", "true"));
+        assertEquals("CreateTime:1234\tPartition:3\tOffset:42\ta:1,b:null\tk\tv\n", all.format(r));
+        var keyOnly = ConsoleConsumerTool.Format.of(Map.of("print.key", "true", "key.separator", " => ",
+            "print.value", "false", "print.timestamp", "true"));
+        assertEquals("LogAppendTime:7 => k\n", keyOnly.format(record("k".getBytes(StandardCharsets.UTF_8), "v", List.of(),
+            7, io.sluice.record.TimestampType.LOG_APPEND_TIME)));
+        var nulls = ConsoleConsumerTool.Format.of(Map.of("print.key", "true", "print.headers", "true",
+            "null.literal", "<null>", "key.separator", "\\t"));
+        assertEquals("NO_HEADERS\t<null>\t<null>\n", nulls.format(record(null, null, List.of(), -1,
+            io.sluice.record.TimestampType.CREATE_TIME)));
+        assertEquals("NO_TIMESTAMP\n", ConsoleConsumerTool.Format.of(Map.of("print.timestamp", "true", "print.value",
+            "false")).format(record(null, "v", List.of(), -1, io.sluice.record.TimestampType.CREATE_TIME)));
+        assertThrows(ToolException.class, () -> ConsoleConsumerTool.Format.of(Map.of("print.key", "yes")));
+        assertThrows(ToolException.class, () -> ConsoleConsumerTool.Format.of(Map.of("print.colour", "true")));
+    }
+
+    @Test
+    void consoleConsumerOffsetsAndFlagCombinations() {
+        assertEquals(-1, ConsoleConsumerTool.parseOffset(null));
+        assertEquals(-1, ConsoleConsumerTool.parseOffset("latest"));
+        assertEquals(-2, ConsoleConsumerTool.parseOffset("EARLIEST"));
+        assertEquals(17, ConsoleConsumerTool.parseOffset("17"));
+        assertThrows(ToolException.class, () -> ConsoleConsumerTool.parseOffset("-3"));
+        Run noPartition = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic",
+            "t", "--offset", "5");
+        assertEquals(ToolSupport.USAGE, noPartition.code());
+        assertEquals("console-consumer.sh: --offset needs --partition (try --help)", noPartition.err().strip());
+        Run both = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic", "t",
+            "--partition", "0", "--offset", "1", "--from-beginning");
+        assertEquals(ToolSupport.USAGE, both.code());
+        assertTrue(both.err().contains("cannot be used together"), both.err());
+        Run zero = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic", "t",
+            "--max-messages", "0");
+        assertEquals(ToolSupport.USAGE, zero.code());
+    }
+
+    @Test
+    void consumerPerfLinesAreKafkasCsv() {
+        java.text.SimpleDateFormat dates = new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS", java.util.Locale.ROOT);
+        dates.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        var f = new ConsumerPerfTool.Figures(2 * 1024 * 1024, 1000, 4000, 2000);
+        assertEquals("1970-01-01 00:00:01:000, 1970-01-01 00:00:05:000, 2.0000, 0.5000, 1000, 250.0000, 2000, 2000, "
+            + "1.0000, 500.0000", ConsumerPerfTool.summaryLine(dates, 1000, 5000, f));
+        assertEquals("1970-01-01 00:00:05:000, 0, 0.0000, 0.0000, 0, 0.0000, 0, 0, 0.0000, 0.0000",
+            ConsumerPerfTool.detailedLine(dates, 5000, new ConsumerPerfTool.Figures(0, 0, 0, 0)));
+    }
+
+    @Test
+    void endToEndLatencySummaryIsKafkas() {
+        long[] latencies = new long[1000];
+        for (int i = 0; i < latencies.length; i++) {
+            latencies[i] = 1000 - i;
+        }
+        assertEquals(List.of("Avg latency: 2.5000 ms", "Percentiles: 50th = 501, 99th = 991, 99.9th = 1000"),
+            EndToEndLatencyTool.summary(2_500_000L * 1000, latencies));
+        Run acks = run("end-to-end-latency.sh", new EndToEndLatencyTool(), "h:1", "t", "10", "0", "100");
+        assertEquals(ToolSupport.USAGE, acks.code());
+        assertTrue(acks.err().startsWith("end-to-end-latency.sh: Latency testing requires synchronous acknowledgement"),
+            acks.err());
+    }
 }
