@@ -8,6 +8,11 @@ public final class ToolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 
+    /** The operation failed ({@link ExitCodes#FAILED}). */
+    public ToolException(String message) {
+        this(message, ExitCodes.FAILED);
+    }
+
     public ToolException(String message, int exitCode) {
         super(message);
         this.exitCode = exitCode;

@@ -1,11 +1,15 @@
 package io.sluice.cli.common;
 
+import io.sluice.common.ApiException;
+import io.sluice.common.config.ConfigException;
 import io.sluice.coordinator.zk.CoordinatorException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -19,9 +23,10 @@ import picocli.CommandLine;
  *   <li>Bad input (an unknown, missing or repeated option, a value of the wrong type, or a
  *       {@link ToolCommand#usageError}) prints one line to stderr, {@code <tool>: <what is wrong> (try --help)},
  *       and exits {@link ExitCodes#USAGE}.</li>
- *   <li>A {@link ToolException} prints {@code <tool>: <message>} and exits with its code; a ZooKeeper failure
- *       from the coordinator the same way with {@link ExitCodes#FAILED}; anything else prints its type and
- *       message in one line and exits {@link ExitCodes#FAILED}.</li>
+ *   <li>A {@link ToolException} prints {@code <tool>: <message>} and exits with its code (bad input adds
+ *       "(try --help)"); a ZooKeeper failure from the coordinator and a Kafka error from a broker the same way with
+ *       {@link ExitCodes#FAILED}, an invalid client configuration with {@link ExitCodes#USAGE}; anything else
+ *       prints its type and message in one line and exits {@link ExitCodes#FAILED}.</li>
  *   <li>Stack traces and the logs of client libraries (ZooKeeper, Curator, which log connection retries at
  *       WARN and ERROR) appear only with {@code --verbose}, so a failure is exactly one line on stderr.</li>
  * </ul>
@@ -65,13 +70,16 @@ public final class ToolRunner {
         cli.setUsageHelpWidth(110);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, ignored) -> {
-            err.println(tool + ": " + oneLine(describe(e)) + " (try --help)");
+            ToolException cause = e.getCause() instanceof ToolException t ? t : null;
+            String message = cause != null ? cause.getMessage() : describe(e);
+            err.println(tool + ": " + oneLine(message) + " (try --help)");
             if (verbose) {
                 e.printStackTrace(err);
             }
-            return ExitCodes.USAGE;
+            return cause != null ? cause.exitCode() : ExitCodes.USAGE;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        cli.setExecutionExceptionHandler((thrown, commandLine, parseResult) -> {
+            Throwable e = unwrap(thrown);
             if (e instanceof CommandLine.ParameterException pe) {
                 return commandLine.getParameterExceptionHandler().handleParseException(pe, args);
             }
@@ -82,19 +90,33 @@ public final class ToolRunner {
                 message = te.getMessage();
             } else if (e instanceof CoordinatorException) {
                 message = e.getMessage();
+            } else if (e instanceof ApiException api) {
+                String text = api.getMessage() == null ? api.error().message() : api.getMessage();
+                message = text + (text.contains(api.error().name()) ? "" : " (" + api.error() + ")");
+            } else if (e instanceof ConfigException) {
+                code = ExitCodes.USAGE;
+                message = "Invalid configuration: " + e.getMessage();
             } else if (e instanceof InterruptedException) {
                 message = "interrupted";
             } else {
                 message = e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (verbose ? "" : " (run with --verbose for details)");
             }
-            err.println(tool + ": " + oneLine(message));
+            err.println(tool + ": " + oneLine(message) + (code == ExitCodes.USAGE ? " (try --help)" : ""));
             if (verbose) {
                 e.printStackTrace(err);
             }
             return code;
         });
         return cli.execute(args);
+    }
+
+    /** The exception a future or an executor wrapped. */
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /**
@@ -106,8 +128,11 @@ public final class ToolRunner {
         if (unmatched.isEmpty() || e instanceof CommandLine.UnmatchedArgumentException) {
             return e.getMessage();
         }
-        return (unmatched.size() == 1 ? "Unknown option or argument: " : "Unknown options or arguments: ")
-            + unmatched.stream().map(a -> "'" + a + "'").collect(Collectors.joining(", "));
+        if (unmatched.size() == 1) {
+            String arg = unmatched.get(0);
+            return (arg.startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + arg + "'";
+        }
+        return "Unknown options or arguments: " + unmatched.stream().map(a -> "'" + a + "'").collect(Collectors.joining(", "));
     }
 
     /** Client libraries log only with {@code --verbose} (then at INFO); otherwise they are silent. */

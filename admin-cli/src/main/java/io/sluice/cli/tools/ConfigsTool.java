@@ -1,8 +1,10 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.cli.tools.ToolSupport.ConnectionOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
 import io.sluice.client.admin.AlterConfigOp;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.ConfigResource;
@@ -12,23 +14,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/configs.sh}: describes and alters topic and broker configs, like kafka-configs. */
 @Command(name = "configs.sh", sortOptions = false, description = "Describes and alters topic and broker configs.")
-public final class ConfigsTool implements Callable<Integer> {
+public final class ConfigsTool extends ToolCommand {
     @Mixin
     ConnectionOptions connection;
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     enum EntityType { topics, brokers }
 
@@ -56,17 +51,17 @@ public final class ConfigsTool implements Callable<Integer> {
     List<String> deleteConfig;
 
     public static void main(String[] args) {
-        ToolSupport.main("configs.sh", new ConfigsTool(), args);
+        ToolRunner.main(new ConfigsTool(), args);
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    protected int execute() {
+        PrintWriter out = out();
         ConfigResource resource = resource(entityType, entityName);
         List<AlterConfigOp> ops = new ArrayList<>();
         if (action.alter) {
             if ((addConfig == null || addConfig.isEmpty()) && (deleteConfig == null || deleteConfig.isEmpty())) {
-                throw new ToolException("--alter needs --add-config and/or --delete-config", ToolSupport.USAGE);
+                throw new ToolException("--alter needs --add-config and/or --delete-config", ExitCodes.USAGE);
             }
             if (addConfig != null) {
                 for (String text : addConfig) {
@@ -83,7 +78,7 @@ public final class ConfigsTool implements Callable<Integer> {
                 }
             }
         } else if (addConfig != null || deleteConfig != null) {
-            throw new ToolException("--add-config and --delete-config only go with --alter", ToolSupport.USAGE);
+            throw new ToolException("--add-config and --delete-config only go with --alter", ExitCodes.USAGE);
         }
         long timeout = connection.timeoutMs();
         try (SluiceAdmin admin = connection.admin()) {
@@ -106,7 +101,7 @@ public final class ConfigsTool implements Callable<Integer> {
                 out.println("Completed updating config for " + what + ".");
             }
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 
     static ConfigResource resource(EntityType type, String name) {
@@ -116,7 +111,7 @@ public final class ConfigsTool implements Callable<Integer> {
         try {
             return ConfigResource.broker(Integer.parseInt(name));
         } catch (NumberFormatException e) {
-            throw new ToolException("--entity-name of a broker is its numeric id, not '" + name + "'", ToolSupport.USAGE);
+            throw new ToolException("--entity-name of a broker is its numeric id, not '" + name + "'", ExitCodes.USAGE);
         }
     }
 
@@ -149,7 +144,7 @@ public final class ConfigsTool implements Callable<Integer> {
             } else if (c == ']') {
                 depth--;
                 if (depth < 0) {
-                    throw new ToolException("--add-config: unbalanced ']' in '" + text + "'", ToolSupport.USAGE);
+                    throw new ToolException("--add-config: unbalanced ']' in '" + text + "'", ExitCodes.USAGE);
                 }
             }
             if (c == ',' && depth == 0) {
@@ -160,7 +155,7 @@ public final class ConfigsTool implements Callable<Integer> {
             }
         }
         if (depth != 0) {
-            throw new ToolException("--add-config: unbalanced '[' in '" + text + "'", ToolSupport.USAGE);
+            throw new ToolException("--add-config: unbalanced '[' in '" + text + "'", ExitCodes.USAGE);
         }
         entries.add(current.toString());
         for (String entry : entries) {
@@ -175,7 +170,7 @@ public final class ConfigsTool implements Callable<Integer> {
             out.put(kv.getKey(), value);
         }
         if (out.isEmpty()) {
-            throw new ToolException("--add-config: no key=value in '" + text + "'", ToolSupport.USAGE);
+            throw new ToolException("--add-config: no key=value in '" + text + "'", ExitCodes.USAGE);
         }
         return out;
     }

@@ -1,7 +1,9 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.SluiceAdmin;
 import io.sluice.client.admin.TopicDescription;
@@ -24,15 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/console-consumer.sh}: prints the records of a topic, one per line, like kafka-console-consumer. Without
@@ -41,11 +39,7 @@ import picocli.CommandLine.Spec;
  * SIGTERM/Ctrl-C, then prints {@code Processed a total of N messages} on stderr.
  */
 @Command(name = "console-consumer.sh", sortOptions = false, description = "Prints the records of a topic to stdout.")
-public final class ConsoleConsumerTool implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
+public final class ConsoleConsumerTool extends ToolCommand {
 
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT]",
         description = "REQUIRED: the server(s) to connect to.")
@@ -77,7 +71,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
     Path consumerConfig;
 
     public static void main(String[] args) {
-        ToolSupport.main("console-consumer.sh", new ConsoleConsumerTool(), args);
+        ToolRunner.main(new ConsoleConsumerTool(), args);
     }
 
     /** Kafka's default message formatter: the chosen fields joined by key.separator, then line.separator. */
@@ -90,7 +84,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
             for (String name : props.keySet()) {
                 if (!NAMES.contains(name)) {
                     throw new ToolException("--property: unknown formatter property '" + name + "' (known: "
-                        + String.join(", ", new TreeSet<>(NAMES)) + ")", ToolSupport.USAGE);
+                        + String.join(", ", new TreeSet<>(NAMES)) + ")", ExitCodes.USAGE);
                 }
             }
             return new Format(bool(props, "print.timestamp", false), bool(props, "print.key", false),
@@ -103,7 +97,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
         private static boolean bool(Map<String, String> props, String name, boolean dflt) {
             String v = props.getOrDefault(name, Boolean.toString(dflt)).trim();
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new ToolException("--property " + name + " must be true or false, not '" + v + "'", ToolSupport.USAGE);
+                throw new ToolException("--property " + name + " must be true or false, not '" + v + "'", ExitCodes.USAGE);
             }
             return Boolean.parseBoolean(v);
         }
@@ -183,7 +177,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
             return o;
         } catch (NumberFormatException e) {
             throw new ToolException("--offset must be earliest, latest or a non-negative offset, not '" + text + "'",
-                ToolSupport.USAGE);
+                ExitCodes.USAGE);
         }
     }
 
@@ -191,25 +185,25 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
     long checkFlags() {
         ToolSupport.validateTopic(topic);
         if (offset != null && partition == null) {
-            throw new ToolException("--offset needs --partition", ToolSupport.USAGE);
+            throw new ToolException("--offset needs --partition", ExitCodes.USAGE);
         }
         if (offset != null && fromBeginning) {
-            throw new ToolException("--offset and --from-beginning cannot be used together", ToolSupport.USAGE);
+            throw new ToolException("--offset and --from-beginning cannot be used together", ExitCodes.USAGE);
         }
         if (group != null && partition != null) {
-            throw new ToolException("--group and --partition cannot be used together", ToolSupport.USAGE);
+            throw new ToolException("--group and --partition cannot be used together", ExitCodes.USAGE);
         }
         if (group != null && group.isBlank()) {
-            throw new ToolException("--group must not be empty", ToolSupport.USAGE);
+            throw new ToolException("--group must not be empty", ExitCodes.USAGE);
         }
         if (partition != null && partition < 0) {
-            throw new ToolException("--partition must not be negative", ToolSupport.USAGE);
+            throw new ToolException("--partition must not be negative", ExitCodes.USAGE);
         }
         if (maxMessages != null && maxMessages <= 0) {
-            throw new ToolException("--max-messages must be positive", ToolSupport.USAGE);
+            throw new ToolException("--max-messages must be positive", ExitCodes.USAGE);
         }
         if (timeoutMs != null && timeoutMs <= 0) {
-            throw new ToolException("--timeout-ms must be positive", ToolSupport.USAGE);
+            throw new ToolException("--timeout-ms must be positive", ExitCodes.USAGE);
         }
         long start = parseOffset(offset);
         return fromBeginning ? -2 : start;
@@ -223,7 +217,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
         Object configuredGroup = config.get(SluiceConsumer.GROUP_ID);
         if (group != null && configuredGroup != null && !group.equals(configuredGroup.toString())) {
             throw new ToolException("--group '" + group + "' differs from group.id '" + configuredGroup
-                + "' in the consumer settings", ToolSupport.USAGE);
+                + "' in the consumer settings", ExitCodes.USAGE);
         }
         if (group != null) {
             config.put(SluiceConsumer.GROUP_ID, group);
@@ -235,7 +229,7 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    protected int execute() throws Exception {
         long start = checkFlags();
         Format format = Format.of(ToolSupport.keyValues(properties, "--property"));
         Map<String, Object> config = consumerConfig();
@@ -253,16 +247,16 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
         }
         if (partition != null && partition >= partitionCount) {
             throw new ToolException("Topic '" + topic + "' has no partition " + partition + " (it has "
-                + partitionCount + ")", ToolSupport.USAGE);
+                + partitionCount + ")", ExitCodes.USAGE);
         }
         SluiceConsumer<byte[], byte[]> consumer;
         try {
             consumer = SluiceConsumer.create(config, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer());
         } catch (ConfigException e) {
-            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         AtomicBoolean finished = new AtomicBoolean();
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -345,6 +339,6 @@ public final class ConsoleConsumerTool implements Callable<Integer> {
                 // already shutting down: the hook is running and returns now
             }
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 }

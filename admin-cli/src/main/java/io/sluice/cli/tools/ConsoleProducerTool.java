@@ -1,7 +1,9 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.SluiceAdmin;
 import io.sluice.client.producer.ProducerRecord;
@@ -26,19 +28,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/console-producer.sh}: sends the lines of stdin to a topic, one record per line, like kafka-console-producer. */
 @Command(name = "console-producer.sh", sortOptions = false,
     description = "Reads lines from stdin and sends each as a record to --topic.")
-public final class ConsoleProducerTool implements java.util.concurrent.Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
+public final class ConsoleProducerTool extends ToolCommand {
 
     @Option(names = {"--bootstrap-server", "--broker-list"}, required = true, paramLabel = "HOST:PORT[,HOST:PORT]",
         description = "REQUIRED: the server(s) to connect to.")
@@ -73,7 +68,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
     InputStream in = System.in;
 
     public static void main(String[] args) {
-        ToolSupport.main("console-producer.sh", new ConsoleProducerTool(), args);
+        ToolRunner.main(new ConsoleProducerTool(), args);
     }
 
     /** The settings of the line reader, with Kafka's defaults. */
@@ -86,7 +81,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
             for (String key : props.keySet()) {
                 if (!NAMES.contains(key)) {
                     throw new ToolException("--property: unknown reader property '" + key + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(NAMES)) + ")", ToolSupport.USAGE);
+                        + String.join(", ", new java.util.TreeSet<>(NAMES)) + ")", ExitCodes.USAGE);
                 }
             }
             LineFormat f = new LineFormat(bool(props, "parse.key"), nonEmpty(props, "key.separator", "\t"),
@@ -97,7 +92,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
                 || f.nullMarker.equals(f.headersDelimiter) || f.nullMarker.equals(f.headersSeparator)
                 || f.nullMarker.equals(f.headersKeySeparator))) {
                 throw new ToolException("--property null.marker must be non-empty and differ from every separator",
-                    ToolSupport.USAGE);
+                    ExitCodes.USAGE);
             }
             return f;
         }
@@ -105,7 +100,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         private static boolean bool(Map<String, String> props, String key) {
             String v = props.getOrDefault(key, "false").trim();
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new ToolException("--property " + key + " must be true or false, not '" + v + "'", ToolSupport.USAGE);
+                throw new ToolException("--property " + key + " must be true or false, not '" + v + "'", ExitCodes.USAGE);
             }
             return Boolean.parseBoolean(v);
         }
@@ -113,7 +108,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         private static String nonEmpty(Map<String, String> props, String key, String dflt) {
             String v = props.getOrDefault(key, dflt);
             if (v.isEmpty()) {
-                throw new ToolException("--property " + key + " must not be empty", ToolSupport.USAGE);
+                throw new ToolException("--property " + key + " must not be empty", ExitCodes.USAGE);
             }
             return v;
         }
@@ -178,7 +173,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         config.put(ClientConfigs.BOOTSTRAP_SERVERS, String.join(",", ToolSupport.parseBootstrap(bootstrapServer)));
         String a = acks.trim();
         if (!Set.of("all", "-1", "0", "1").contains(a)) {
-            throw new ToolException("--request-required-acks must be -1 (all), 0 or 1, not '" + a + "'", ToolSupport.USAGE);
+            throw new ToolException("--request-required-acks must be -1 (all), 0 or 1, not '" + a + "'", ExitCodes.USAGE);
         }
         config.put(SluiceProducer.ACKS, a.equals("-1") ? "all" : a);
         if (!a.equals("-1") && !a.equals("all")) {
@@ -188,7 +183,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
             String c = compressionCodec.trim().toLowerCase(java.util.Locale.ROOT);
             if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c)) {
                 throw new ToolException("--compression-codec must be none, gzip, snappy, lz4 or zstd, not '"
-                    + compressionCodec + "'", ToolSupport.USAGE);
+                    + compressionCodec + "'", ExitCodes.USAGE);
             }
             config.put(SluiceProducer.COMPRESSION_TYPE, c);
         }
@@ -203,13 +198,13 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
     }
 
     @Override
-    public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
+    protected int execute() throws IOException {
+        PrintWriter err = err();
         ToolSupport.validateTopic(topic);
         LineFormat format = LineFormat.of(ToolSupport.keyValues(properties, "--property"));
         Map<String, Object> config = producerConfig();
         if (maxBlockMs <= 0) {
-            throw new ToolException("--max-block-ms must be positive", ToolSupport.USAGE);
+            throw new ToolException("--max-block-ms must be positive", ExitCodes.USAGE);
         }
         String bootstrap = (String) config.get(ClientConfigs.BOOTSTRAP_SERVERS);
         try (SluiceAdmin admin = SluiceAdmin.create(Map.of(ClientConfigs.BOOTSTRAP_SERVERS, bootstrap,
@@ -222,7 +217,7 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         try {
             producer = SluiceProducer.create(config, Serdes.byteArraySerializer(), Serdes.byteArraySerializer());
         } catch (ConfigException e) {
-            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
         ToolException lineError = null;
         try (producer; BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -260,6 +255,6 @@ public final class ConsoleProducerTool implements java.util.concurrent.Callable<
         if (failed.get() > 0) {
             throw new ToolException("Stopped: record(s) could not be sent to topic " + topic);
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 }

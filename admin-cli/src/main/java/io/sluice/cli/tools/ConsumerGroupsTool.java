@@ -1,8 +1,11 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.TextTable;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.cli.tools.ToolSupport.ConnectionOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
 import io.sluice.client.admin.GroupDescription;
 import io.sluice.client.admin.GroupListing;
 import io.sluice.client.admin.ListedOffset;
@@ -26,20 +29,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/consumer-groups.sh}: lists, describes, resets the offsets of and deletes consumer groups. */
 @Command(name = "consumer-groups.sh", sortOptions = false,
     description = "Lists, describes, resets the offsets of and deletes consumer groups.")
-public final class ConsumerGroupsTool implements Callable<Integer> {
+public final class ConsumerGroupsTool extends ToolCommand {
     static final List<String> OFFSETS_HEADER = List.of("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET",
         "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID");
     static final List<String> MEMBERS_HEADER = List.of("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS");
@@ -49,10 +49,6 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
@@ -110,13 +106,13 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
     boolean execute;
 
     public static void main(String[] args) {
-        ToolSupport.main("consumer-groups.sh", new ConsumerGroupsTool(), args);
+        ToolRunner.main(new ConsumerGroupsTool(), args);
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    protected int execute() {
+        PrintWriter out = out();
+        PrintWriter err = err();
         validate();
         long timeout = connection.timeoutMs();
         try (SluiceAdmin admin = connection.admin()) {
@@ -124,7 +120,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
                 for (GroupListing g : ToolSupport.await(admin.listConsumerGroups(), timeout)) {
                     out.println(g.groupId());
                 }
-                return ToolSupport.OK;
+                return ExitCodes.OK;
             }
             GroupDescription description = ToolSupport.await(admin.describeConsumerGroups(List.of(group)), timeout)
                 .get(group);
@@ -153,30 +149,30 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
                 reset(admin, out, err, timeout);
             }
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 
     private void validate() {
         if (!action.list && (group == null || group.isEmpty())) {
             throw new ToolException("--group is required with " + (action.describe ? "--describe"
-                : action.reset ? "--reset-offsets" : "--delete"), ToolSupport.USAGE);
+                : action.reset ? "--reset-offsets" : "--delete"), ExitCodes.USAGE);
         }
         if ((members ? 1 : 0) + (state ? 1 : 0) + (offsets ? 1 : 0) > 1) {
-            throw new ToolException("Only one of --members, --state and --offsets can be given", ToolSupport.USAGE);
+            throw new ToolException("Only one of --members, --state and --offsets can be given", ExitCodes.USAGE);
         }
         if ((members || state || offsets) && !action.describe) {
-            throw new ToolException("--members, --state and --offsets only go with --describe", ToolSupport.USAGE);
+            throw new ToolException("--members, --state and --offsets only go with --describe", ExitCodes.USAGE);
         }
         if (action.reset) {
             if (resetSpec == null) {
                 throw new ToolException("--reset-offsets needs one of --to-earliest, --to-latest, --to-current, "
-                    + "--to-offset, --shift-by, --to-datetime, --by-duration", ToolSupport.USAGE);
+                    + "--to-offset, --shift-by, --to-datetime, --by-duration", ExitCodes.USAGE);
             }
             if (allTopics == (topics != null && !topics.isEmpty())) {
-                throw new ToolException("--reset-offsets needs either --topic or --all-topics", ToolSupport.USAGE);
+                throw new ToolException("--reset-offsets needs either --topic or --all-topics", ExitCodes.USAGE);
             }
             if (dryRun && execute) {
-                throw new ToolException("--dry-run and --execute cannot be combined", ToolSupport.USAGE);
+                throw new ToolException("--dry-run and --execute cannot be combined", ExitCodes.USAGE);
             }
             if (resetSpec.toDatetime != null) {
                 parseDateTime(resetSpec.toDatetime);
@@ -191,7 +187,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
             }
         } else if (resetSpec != null || topics != null || allTopics || dryRun || execute) {
             throw new ToolException("--topic, --all-topics, --to-*, --shift-by, --by-duration, --dry-run and --execute "
-                + "only go with --reset-offsets", ToolSupport.USAGE);
+                + "only go with --reset-offsets", ExitCodes.USAGE);
         }
     }
 
@@ -202,8 +198,8 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
             String coordinator = g.coordinator() == null ? "-"
                 : g.coordinator().host() + ":" + g.coordinator().port() + " (" + g.coordinator().id() + ")";
             out.println();
-            ToolSupport.table(STATE_HEADER, List.of(List.of(group, coordinator, dash(g.protocol()), g.state(),
-                Integer.toString(g.members().size())))).forEach(out::println);
+            printTable(out, STATE_HEADER, List.of(List.of(group, coordinator, dash(g.protocol()), g.state(),
+                Integer.toString(g.members().size()))));
             return;
         }
         if (members) {
@@ -215,7 +211,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
             List<List<String>> rows = g.members().stream().map(m -> List.of(group, m.memberId(), dash(m.host()),
                 dash(m.clientId()), Integer.toString(m.assignment().size()))).toList();
             out.println();
-            ToolSupport.table(MEMBERS_HEADER, rows).forEach(out::println);
+            printTable(out, MEMBERS_HEADER, rows);
             return;
         }
         Map<TopicPartition, Long> committed = ToolSupport.await(admin.listConsumerGroupOffsets(group), timeout);
@@ -233,8 +229,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
             out.println("Consumer group '" + group + "' has no active members.");
         }
         out.println();
-        ToolSupport.table(OFFSETS_HEADER, offsetRows(group, all, committed, ends, owners, g.members()))
-            .forEach(out::println);
+        printTable(out, OFFSETS_HEADER, offsetRows(group, all, committed, ends, owners, g.members()));
     }
 
     /**
@@ -361,7 +356,13 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
         List<List<String>> rows = plan.entrySet().stream().map(e -> List.of(group, e.getKey().topic(),
             Integer.toString(e.getKey().partition()), Long.toString(e.getValue()))).toList();
         out.println();
-        ToolSupport.table(RESET_HEADER, rows).forEach(out::println);
+        printTable(out, RESET_HEADER, rows);
+    }
+
+    /** Kafka's group tool separates its columns by one space. */
+    private static void printTable(PrintWriter out, List<String> header, List<? extends List<?>> rows) {
+        out.print(new TextTable(1, header).addAll(rows).render());
+        out.flush();
     }
 
     static long clamp(long target, long lo, long hi) {
@@ -384,7 +385,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
                     partitions.add(n);
                 } catch (NumberFormatException e) {
                     throw new ToolException("--topic: '" + p + "' in '" + text + "' is not a partition number",
-                        ToolSupport.USAGE);
+                        ExitCodes.USAGE);
                 }
             }
         }
@@ -405,7 +406,7 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
                     return Instant.parse(text).toEpochMilli();
                 } catch (DateTimeParseException e) {
                     throw new ToolException("--to-datetime: '" + text + "' is not YYYY-MM-DDTHH:mm:SS.sss",
-                        ToolSupport.USAGE);
+                        ExitCodes.USAGE);
                 }
             }
         }
@@ -416,12 +417,12 @@ public final class ConsumerGroupsTool implements Callable<Integer> {
         try {
             Duration d = Duration.parse(text);
             if (d.isNegative()) {
-                throw new ToolException("--by-duration must not be negative: '" + text + "'", ToolSupport.USAGE);
+                throw new ToolException("--by-duration must not be negative: '" + text + "'", ExitCodes.USAGE);
             }
             return d;
         } catch (DateTimeParseException e) {
             throw new ToolException("--by-duration: '" + text + "' is not an ISO-8601 duration PnDTnHnMnS",
-                ToolSupport.USAGE);
+                ExitCodes.USAGE);
         }
     }
 }

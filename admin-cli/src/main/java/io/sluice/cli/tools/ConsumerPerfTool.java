@@ -1,7 +1,9 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.SluiceAdmin;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
@@ -20,13 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/consumer-perf.sh}: consumes {@code --messages} records as a group member and prints
@@ -34,16 +32,12 @@ import picocli.CommandLine.Spec;
  * interval).
  */
 @Command(name = "consumer-perf.sh", sortOptions = false, description = "Measures consumer throughput.")
-public final class ConsumerPerfTool implements Callable<Integer> {
+public final class ConsumerPerfTool extends ToolCommand {
     static final String SUMMARY_HEADER = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, "
         + "nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
     static final String DETAILED_HEADER = "time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, "
         + "nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
 
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @Option(names = {"--bootstrap-server", "--broker-list"}, required = true, paramLabel = "HOST:PORT[,HOST:PORT]",
         description = "REQUIRED: the server(s) to connect to.")
@@ -76,7 +70,7 @@ public final class ConsumerPerfTool implements Callable<Integer> {
     Path consumerConfig;
 
     public static void main(String[] args) {
-        ToolSupport.main("consumer-perf.sh", new ConsumerPerfTool(), args);
+        ToolRunner.main(new ConsumerPerfTool(), args);
     }
 
     Map<String, Object> consumerConfig() {
@@ -127,19 +121,19 @@ public final class ConsumerPerfTool implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    protected int execute() {
         ToolSupport.validateTopic(topic);
         if (messages <= 0) {
-            throw new ToolException("--messages must be positive", ToolSupport.USAGE);
+            throw new ToolException("--messages must be positive", ExitCodes.USAGE);
         }
         if (timeoutMs <= 0 || reportingIntervalMs <= 0) {
-            throw new ToolException("--timeout and --reporting-interval must be positive", ToolSupport.USAGE);
+            throw new ToolException("--timeout and --reporting-interval must be positive", ExitCodes.USAGE);
         }
         SimpleDateFormat dates;
         try {
             dates = new SimpleDateFormat(dateFormat, Locale.ROOT);
         } catch (IllegalArgumentException e) {
-            throw new ToolException("--date-format: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("--date-format: " + e.getMessage(), ExitCodes.USAGE);
         }
         Map<String, Object> config = consumerConfig();
         String bootstrap = (String) config.get(ClientConfigs.BOOTSTRAP_SERVERS);
@@ -149,13 +143,13 @@ public final class ConsumerPerfTool implements Callable<Integer> {
             ToolSupport.checkReachable(admin, bootstrap, waitMs);
             ToolSupport.requireTopic(admin, topic, waitMs);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         SluiceConsumer<byte[], byte[]> consumer;
         try {
             consumer = SluiceConsumer.create(config, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer());
         } catch (ConfigException e) {
-            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
         if (!hideHeader) {
             out.println(showDetailedStats ? DETAILED_HEADER : SUMMARY_HEADER);
@@ -221,6 +215,6 @@ public final class ConsumerPerfTool implements Callable<Integer> {
             out.println(summaryLine(dates, startMs, endMs, new Figures(bytes, count, endMs - startMs, rebalanceMs[0])));
         }
         out.flush();
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 }

@@ -1,8 +1,10 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.cli.tools.ToolSupport.ConnectionOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.SluiceAdmin;
 import io.sluice.common.ApiException;
@@ -10,23 +12,16 @@ import io.sluice.common.Errors;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bin/create-topic.sh}: creates one topic, with Kafka's flags and messages. */
 @Command(name = "create-topic.sh", sortOptions = false,
     description = "Creates a topic. Partition count and replication factor default to the broker's settings.")
-public final class CreateTopicTool implements Callable<Integer> {
+public final class CreateTopicTool extends ToolCommand {
     @Mixin
     ConnectionOptions connection;
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "REQUIRED: the topic to create.")
     String topic;
@@ -45,27 +40,27 @@ public final class CreateTopicTool implements Callable<Integer> {
     boolean ifNotExists;
 
     public static void main(String[] args) {
-        ToolSupport.main("create-topic.sh", new CreateTopicTool(), args);
+        ToolRunner.main(new CreateTopicTool(), args);
     }
 
     @Override
-    public Integer call() {
+    protected int execute() {
         NewTopic request = newTopic(topic, partitions, replicationFactor, configs);
         try (SluiceAdmin admin = connection.admin()) {
-            create(admin, request, ifNotExists, connection.timeoutMs(), spec.commandLine().getOut());
+            create(admin, request, ifNotExists, connection.timeoutMs(), out());
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 
     /** Checks the arguments before any request, as Kafka's tool does. */
     static NewTopic newTopic(String topic, Integer partitions, Integer replicationFactor, List<String> configs) {
         ToolSupport.validateTopic(topic);
         if (partitions != null && partitions < 1) {
-            throw new ToolException("--partitions must be at least 1, not " + partitions, ToolSupport.USAGE);
+            throw new ToolException("--partitions must be at least 1, not " + partitions, ExitCodes.USAGE);
         }
         if (replicationFactor != null && (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE)) {
             throw new ToolException("--replication-factor must be between 1 and " + Short.MAX_VALUE + ", not "
-                + replicationFactor, ToolSupport.USAGE);
+                + replicationFactor, ExitCodes.USAGE);
         }
         Map<String, String> configMap = ToolSupport.keyValues(configs, "--config");
         return new NewTopic(topic, partitions == null ? -1 : partitions,

@@ -1,7 +1,9 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.SluiceAdmin;
@@ -24,13 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/end-to-end-latency.sh BROKER_LIST TOPIC NUM_MESSAGES PRODUCER_ACKS MESSAGE_SIZE_BYTES [PROPERTIES_FILE]}:
@@ -39,13 +37,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "end-to-end-latency.sh", sortOptions = false,
     description = "Measures the time from send to consume, one record at a time.")
-public final class EndToEndLatencyTool implements Callable<Integer> {
+public final class EndToEndLatencyTool extends ToolCommand {
     static final long POLL_TIMEOUT_MS = 10_000;
 
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BROKER_LIST", description = "host:port[,host:port]")
     String brokerList;
@@ -62,20 +56,20 @@ public final class EndToEndLatencyTool implements Callable<Integer> {
     Path propertiesFile;
 
     public static void main(String[] args) {
-        ToolSupport.main("end-to-end-latency.sh", new EndToEndLatencyTool(), args);
+        ToolRunner.main(new EndToEndLatencyTool(), args);
     }
 
     void checkArguments() {
         ToolSupport.validateTopic(topic);
         if (!acks.equals("1") && !acks.equals("all") && !acks.equals("-1")) {
             throw new ToolException("Latency testing requires synchronous acknowledgement. Please use 1 or all, not '"
-                + acks + "'", ToolSupport.USAGE);
+                + acks + "'", ExitCodes.USAGE);
         }
         if (numMessages <= 0) {
-            throw new ToolException("NUM_MESSAGES must be positive", ToolSupport.USAGE);
+            throw new ToolException("NUM_MESSAGES must be positive", ExitCodes.USAGE);
         }
         if (messageSize <= 0) {
-            throw new ToolException("MESSAGE_SIZE_BYTES must be positive", ToolSupport.USAGE);
+            throw new ToolException("MESSAGE_SIZE_BYTES must be positive", ExitCodes.USAGE);
         }
     }
 
@@ -90,7 +84,7 @@ public final class EndToEndLatencyTool implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    protected int execute() {
         checkArguments();
         String bootstrap = String.join(",", ToolSupport.parseBootstrap(brokerList));
         Map<String, String> extra = ToolSupport.loadProperties(propertiesFile);
@@ -100,7 +94,7 @@ public final class EndToEndLatencyTool implements Callable<Integer> {
                 SluiceAdmin.DEFAULT_API_TIMEOUT_MS, (int) waitMs))) {
             ToolSupport.checkReachable(admin, bootstrap, waitMs);
             if (!ToolSupport.await(admin.listTopics(true), waitMs).contains(topic)) {
-                spec.commandLine().getErr().println("Topic \"" + topic + "\" does not exist. Will create topic with "
+                err().println("Topic \"" + topic + "\" does not exist. Will create topic with "
                     + "1 partition(s) and the broker's default replication factor.");
                 ToolSupport.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1))), waitMs);
             }
@@ -123,19 +117,19 @@ public final class EndToEndLatencyTool implements Callable<Integer> {
         consumerConfig.put(SluiceConsumer.ENABLE_AUTO_COMMIT, "false");
         consumerConfig.put(SluiceConsumer.AUTO_OFFSET_RESET, "latest");
         consumerConfig.put(SluiceConsumer.FETCH_MAX_WAIT_MS, 0);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         SluiceProducer<byte[], byte[]> producer;
         SluiceConsumer<byte[], byte[]> consumer;
         try {
             producer = SluiceProducer.create(producerConfig, Serdes.byteArraySerializer(), Serdes.byteArraySerializer());
         } catch (ConfigException e) {
-            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
         try {
             consumer = SluiceConsumer.create(consumerConfig, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer());
         } catch (ConfigException e) {
             producer.close();
-            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid consumer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
         try (producer; consumer) {
             List<TopicPartition> tps = new ArrayList<>();
@@ -192,6 +186,6 @@ public final class EndToEndLatencyTool implements Callable<Integer> {
             summary(totalNanos, latencies).forEach(out::println);
         }
         out.flush();
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 }

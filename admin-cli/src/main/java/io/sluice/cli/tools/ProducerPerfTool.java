@@ -1,7 +1,9 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.SluiceAdmin;
 import io.sluice.client.producer.ProducerRecord;
@@ -16,14 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/producer-perf.sh}: sends {@code --num-records} records of {@code --record-size} bytes at up to
@@ -31,15 +29,11 @@ import picocli.CommandLine.Spec;
  * latency percentiles.
  */
 @Command(name = "producer-perf.sh", sortOptions = false, description = "Measures producer throughput and latency.")
-public final class ProducerPerfTool implements Callable<Integer> {
+public final class ProducerPerfTool extends ToolCommand {
     static final long WINDOW_MS = 5_000;
     /** At most this many latencies are kept for the percentiles (every n-th record). */
     static final int MAX_SAMPLES = 500_000;
 
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "REQUIRED: the topic to produce to.")
     String topic;
@@ -60,7 +54,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
     String bootstrapServer;
 
     public static void main(String[] args) {
-        ToolSupport.main("producer-perf.sh", new ProducerPerfTool(), args);
+        ToolRunner.main(new ProducerPerfTool(), args);
     }
 
     Map<String, Object> producerConfig() {
@@ -74,7 +68,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         Object servers = config.get(ClientConfigs.BOOTSTRAP_SERVERS);
         if (servers == null) {
             throw new ToolException("No bootstrap.servers: give --bootstrap-server, or bootstrap.servers in "
-                + "--producer-props or --producer.config", ToolSupport.USAGE);
+                + "--producer-props or --producer.config", ExitCodes.USAGE);
         }
         config.put(ClientConfigs.BOOTSTRAP_SERVERS, String.join(",", ToolSupport.parseBootstrap(servers.toString())));
         Object acks = config.get(SluiceProducer.ACKS);
@@ -85,17 +79,17 @@ public final class ProducerPerfTool implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    protected int execute() {
+        PrintWriter out = out();
         ToolSupport.validateTopic(topic);
         if (numRecords < 1) {
-            throw new ToolException("--num-records must be at least 1", ToolSupport.USAGE);
+            throw new ToolException("--num-records must be at least 1", ExitCodes.USAGE);
         }
         if (recordSize < 0) {
-            throw new ToolException("--record-size must not be negative", ToolSupport.USAGE);
+            throw new ToolException("--record-size must not be negative", ExitCodes.USAGE);
         }
         if (throughput == 0) {
-            throw new ToolException("--throughput must be positive, or -1 for no limit", ToolSupport.USAGE);
+            throw new ToolException("--throughput must be positive, or -1 for no limit", ExitCodes.USAGE);
         }
         Map<String, Object> config = producerConfig();
         String bootstrap = (String) config.get(ClientConfigs.BOOTSTRAP_SERVERS);
@@ -109,7 +103,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         try {
             producer = SluiceProducer.create(config, Serdes.byteArraySerializer(), Serdes.byteArraySerializer());
         } catch (ConfigException e) {
-            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ToolSupport.USAGE);
+            throw new ToolException("Invalid producer configuration: " + e.getMessage(), ExitCodes.USAGE);
         }
         byte[] payload = new byte[recordSize];
         Random random = new Random();
@@ -133,7 +127,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(topic, payload), (metadata, e) -> {
                     if (e != null) {
                         if (failures.getAndIncrement() == 0) {
-                            spec.commandLine().getErr().println("producer-perf.sh: a send failed: " + e.getMessage());
+                            err().println("producer-perf.sh: a send failed: " + e.getMessage());
                         }
                     } else {
                         stats.record(index, (int) ((System.nanoTime() - sendNs) / 1_000_000), recordSize);
@@ -149,7 +143,7 @@ public final class ProducerPerfTool implements Callable<Integer> {
         if (failures.get() > 0) {
             throw new ToolException("Stopped after a failed send (" + failures.get() + " record(s) failed)");
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 
     /** Counts, windows and latency samples; {@link #record} is called on the producer's I/O thread. */

@@ -1,18 +1,16 @@
 package io.sluice.cli.tools;
 
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolException;
 import io.sluice.client.ClientConfigs;
 import io.sluice.client.admin.SluiceAdmin;
-import io.sluice.common.ApiException;
 import io.sluice.common.config.ConfigException;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,54 +21,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * What the client-side tools share: the connection options ({@code --bootstrap-server}, {@code --command-config},
- * {@code --timeout}), {@code --help}/{@code --verbose}, and the run loop that turns a bad command line or a
- * failure into one line on stderr and a non-zero exit code (a stack trace only with {@code --verbose}).
- *
- * <p>Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
+ * What the client-side tools share besides {@link io.sluice.cli.common.ToolCommand}: the connection options
+ * ({@code --bootstrap-server}, {@code --command-config}, {@code --timeout}) and the checks and parsers of their
+ * arguments. Failures are {@link ToolException}s, which {@link io.sluice.cli.common.ToolRunner} prints as one
+ * line on stderr with the exit code.
  */
 public final class ToolSupport {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
-
     /** Kafka's rule for topic names. */
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
     static final int MAX_TOPIC_NAME_LENGTH = 249;
 
     private ToolSupport() {
-    }
-
-    /** A failure meant for the user: its message is printed as it is, as the tool's one line. */
-    public static final class ToolException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int exitCode;
-
-        public ToolException(String message) {
-            this(message, FAILED);
-        }
-
-        public ToolException(String message, int exitCode) {
-            super(message);
-            this.exitCode = exitCode;
-        }
-
-        public int exitCode() {
-            return exitCode;
-        }
-    }
-
-    /** {@code --help} and {@code --verbose}; a mixin of every tool. */
-    public static final class CommonOptions {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
-        boolean help;
-
-        @Option(names = "--verbose", description = "Print the stack trace of a failure.")
-        boolean verbose;
     }
 
     /** How a tool reaches the cluster; a mixin of the tools that use the admin client. */
@@ -93,7 +57,7 @@ public final class ToolSupport {
 
         public long timeoutMs() {
             if (timeoutMs <= 0) {
-                throw new ToolException("--timeout must be a positive number of milliseconds, not " + timeoutMs, USAGE);
+                throw new ToolException("--timeout must be a positive number of milliseconds, not " + timeoutMs, ExitCodes.USAGE);
             }
             return timeoutMs;
         }
@@ -111,7 +75,7 @@ public final class ToolSupport {
             try {
                 admin = SluiceAdmin.create(config);
             } catch (ConfigException e) {
-                throw new ToolException("Invalid client configuration: " + e.getMessage(), USAGE);
+                throw new ToolException("Invalid client configuration: " + e.getMessage(), ExitCodes.USAGE);
             }
             try {
                 checkReachable(admin, bootstrapServers(), timeout);
@@ -147,7 +111,7 @@ public final class ToolSupport {
         }
     }
 
-    /** Waits for {@code future}; a failure becomes the exception that caused it (picked up by {@link #run}). */
+    /** Waits for {@code future}; a failure becomes the exception that caused it (reported by {@link io.sluice.cli.common.ToolRunner}). */
     public static <T> T await(CompletableFuture<T> future, long timeoutMs) {
         try {
             return future.get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
@@ -175,7 +139,7 @@ public final class ToolSupport {
     /** Splits and checks {@code host:port[,host:port]}. */
     public static List<String> parseBootstrap(String text) {
         if (text == null || text.isBlank()) {
-            throw new ToolException("--bootstrap-server needs host:port[,host:port]", USAGE);
+            throw new ToolException("--bootstrap-server needs host:port[,host:port]", ExitCodes.USAGE);
         }
         List<String> out = new ArrayList<>();
         for (String part : text.split(",")) {
@@ -190,7 +154,7 @@ public final class ToolSupport {
                 }
             }
             if (port < 1 || port > 65535) {
-                throw new ToolException("--bootstrap-server: '" + s + "' is not host:port", USAGE);
+                throw new ToolException("--bootstrap-server: '" + s + "' is not host:port", ExitCodes.USAGE);
             }
             out.add(s);
         }
@@ -200,18 +164,18 @@ public final class ToolSupport {
     /** Checks a topic name against Kafka's rules; the message says what is wrong. */
     public static String validateTopic(String name) {
         if (name == null || name.isEmpty()) {
-            throw new ToolException("Topic name is empty", USAGE);
+            throw new ToolException("Topic name is empty", ExitCodes.USAGE);
         }
         if (name.equals(".") || name.equals("..")) {
-            throw new ToolException("Topic name cannot be \".\" or \"..\"", USAGE);
+            throw new ToolException("Topic name cannot be \".\" or \"..\"", ExitCodes.USAGE);
         }
         if (name.length() > MAX_TOPIC_NAME_LENGTH) {
             throw new ToolException("Topic name '" + name + "' is longer than " + MAX_TOPIC_NAME_LENGTH + " characters",
-                USAGE);
+                ExitCodes.USAGE);
         }
         if (!TOPIC_NAME.matcher(name).matches()) {
             throw new ToolException("Topic name '" + name + "' is illegal: it may only contain ASCII letters, digits, "
-                + "'.', '_' and '-'", USAGE);
+                + "'.', '_' and '-'", ExitCodes.USAGE);
         }
         return name;
     }
@@ -220,7 +184,7 @@ public final class ToolSupport {
     public static Map.Entry<String, String> keyValue(String text, String option) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw new ToolException(option + ": '" + text + "' is not key=value", USAGE);
+            throw new ToolException(option + ": '" + text + "' is not key=value", ExitCodes.USAGE);
         }
         return Map.entry(text.substring(0, eq).trim(), text.substring(eq + 1));
     }
@@ -247,107 +211,11 @@ public final class ToolSupport {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (IOException e) {
-            throw new ToolException("Cannot read the properties file " + file + ": " + e.getMessage(), USAGE);
+            throw new ToolException("Cannot read the properties file " + file + ": " + e.getMessage(), ExitCodes.USAGE);
         }
         for (String name : p.stringPropertyNames()) {
             out.put(name, p.getProperty(name));
         }
         return out;
-    }
-
-    /**
-     * Parses {@code args} into {@code command} (a picocli {@code Callable<Integer>}) and runs it. Errors end up as
-     * one line on {@code err} prefixed with the tool's name.
-     */
-    public static int run(String tool, Object command, String[] args, PrintStream out, PrintStream err) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            Throwable cause = ex.getCause() instanceof ToolException t ? t : ex;
-            List<String> unmatched = ex.getCommandLine().getUnmatchedArguments();
-            String message = !unmatched.isEmpty() && !(cause instanceof ToolException)
-                ? (unmatched.get(0).startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + unmatched.get(0) + "'"
-                : cause.getMessage();
-            err.println(tool + ": " + oneLine(message) + " (try --help)");
-            if (verbose) {
-                ex.printStackTrace(err);
-            }
-            return cause instanceof ToolException t ? t.exitCode() : USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, parsed, result) -> {
-            Throwable cause = unwrap(ex);
-            int code = FAILED;
-            String message;
-            if (cause instanceof ToolException t) {
-                message = t.getMessage();
-                code = t.exitCode();
-            } else if (cause instanceof ApiException api) {
-                message = api.getMessage() + (api.getMessage().contains(api.error().name()) ? "" : " (" + api.error() + ")");
-            } else if (cause instanceof ConfigException c) {
-                message = "Invalid configuration: " + c.getMessage();
-                code = USAGE;
-            } else {
-                message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            }
-            err.println(tool + ": " + oneLine(message) + (code == USAGE ? " (try --help)" : ""));
-            if (verbose) {
-                cause.printStackTrace(err);
-            }
-            return code;
-        });
-        return cl.execute(args);
-    }
-
-    /** Like {@link #run} on stdout/stderr, then exits the JVM with the result. */
-    public static void main(String tool, Object command, String[] args) {
-        int code = run(tool, command, args, System.out, System.err);
-        System.out.flush();
-        System.exit(code);
-    }
-
-    static String oneLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        String s = message.strip();
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
-    }
-
-    /**
-     * Formats rows as Kafka's group tool does: every column left-aligned and padded to its widest cell, one
-     * space between columns.
-     */
-    public static List<String> table(List<String> header, List<List<String>> rows) {
-        int[] widths = new int[header.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = header.get(i).length();
-        }
-        for (List<String> row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        lines.add(formatRow(header, widths));
-        for (List<String> row : rows) {
-            lines.add(formatRow(row, widths));
-        }
-        return lines;
-    }
-
-    private static String formatRow(List<String> cells, int[] widths) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String cell = cells.get(i);
-            sb.append(cell);
-            if (i < cells.size() - 1) {
-                sb.append(" ".repeat(widths[i] - cell.length() + 1));
-            }
-        }
-        return sb.toString();
     }
 }

@@ -1,8 +1,10 @@
 package io.sluice.cli.tools;
 
-import io.sluice.cli.tools.ToolSupport.CommonOptions;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.cli.tools.ToolSupport.ConnectionOptions;
-import io.sluice.cli.tools.ToolSupport.ToolException;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.ConfigResource;
 import io.sluice.client.admin.SluiceAdmin;
@@ -15,24 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/topics.sh}: lists, describes, creates, alters (partition count) and deletes topics, like kafka-topics. */
 @Command(name = "topics.sh", sortOptions = false, description = "Lists, describes, creates, alters and deletes topics.")
-public final class TopicsTool implements Callable<Integer> {
+public final class TopicsTool extends ToolCommand {
     @Mixin
     ConnectionOptions connection;
-    @Mixin
-    CommonOptions common;
-    @Spec
-    CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
@@ -70,25 +65,25 @@ public final class TopicsTool implements Callable<Integer> {
     boolean unavailable;
 
     public static void main(String[] args) {
-        ToolSupport.main("topics.sh", new TopicsTool(), args);
+        ToolRunner.main(new TopicsTool(), args);
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    protected int execute() {
+        PrintWriter out = out();
         if (topic != null) {
             ToolSupport.validateTopic(topic);
         }
         if ((action.alter || action.delete || action.create) && topic == null) {
             throw new ToolException("--topic is required with " + (action.alter ? "--alter" : action.delete ? "--delete" : "--create"),
-                ToolSupport.USAGE);
+                ExitCodes.USAGE);
         }
         if (action.alter && partitions == null) {
-            throw new ToolException("--alter needs --partitions (only the partition count can be altered)", ToolSupport.USAGE);
+            throw new ToolException("--alter needs --partitions (only the partition count can be altered)", ExitCodes.USAGE);
         }
         if ((underReplicated || unavailable) && !action.describe) {
             throw new ToolException("--under-replicated-partitions and --unavailable-partitions only go with --describe",
-                ToolSupport.USAGE);
+                ExitCodes.USAGE);
         }
         long timeout = connection.timeoutMs();
         var newTopic = action.create ? CreateTopicTool.newTopic(topic, partitions, replicationFactor, configs) : null;
@@ -107,7 +102,7 @@ public final class TopicsTool implements Callable<Integer> {
                 delete(admin, out, timeout);
             }
         }
-        return ToolSupport.OK;
+        return ExitCodes.OK;
     }
 
     private void describe(SluiceAdmin admin, PrintWriter out, long timeout) {
@@ -189,7 +184,7 @@ public final class TopicsTool implements Callable<Integer> {
         if (partitions <= current) {
             throw new ToolException("The number of partitions for a topic can only be increased: topic '" + topic
                 + "' has " + current + " partition" + (current == 1 ? "" : "s") + ", --partitions " + partitions
-                + " is not more", ToolSupport.USAGE);
+                + " is not more", ExitCodes.USAGE);
         }
         ToolSupport.await(admin.createPartitions(Map.of(topic, partitions)), timeout);
         out.println("Topic '" + topic + "' now has " + partitions + " partitions (was " + current + ").");

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.common.ApiException;
+import io.sluice.common.Errors;
+import io.sluice.common.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +24,15 @@ class ToolRunnerTest {
         @Option(names = "--count", defaultValue = "1", description = "A number.")
         int count;
 
-        @Option(names = "--fail", description = "How to fail: tool, bug, usage.")
+        @Option(names = "--fail", description = "How to fail: tool, bug, usage, bad-input, api, config, async.")
         String fail;
+
+        @Option(names = "--even", description = "An even number, checked as it is parsed.")
+        void even(int value) {
+            if (value % 2 != 0) {
+                throw ToolException.badInput("--even must be even, not " + value);
+            }
+        }
 
         @Override
         protected int execute() {
@@ -32,6 +44,18 @@ class ToolRunnerTest {
             }
             if ("usage".equals(fail)) {
                 throw usageError("--name and --fail usage exclude each other");
+            }
+            if ("bad-input".equals(fail)) {
+                throw ToolException.badInput("the file is not JSON");
+            }
+            if ("api".equals(fail)) {
+                throw new ApiException(Errors.TOPIC_ALREADY_EXISTS, "Topic 'x' already exists.");
+            }
+            if ("config".equals(fail)) {
+                throw new ConfigException("acks", "2", "must be one of all, -1, 0, 1");
+            }
+            if ("async".equals(fail)) {
+                throw new CompletionException(new ExecutionException(new ToolException("deep inside", 3)));
             }
             out().println("hello " + name + " x" + count);
             return ExitCodes.OK;
@@ -132,6 +156,43 @@ class ToolRunnerTest {
         Result verbose = run("--name", "x", "--fail", "bug", "--verbose");
         assertEquals(ExitCodes.FAILED, verbose.code());
         assertTrue(verbose.err().contains("\tat "), verbose.err());
+    }
+
+    @Test
+    void badInputFoundByTheCommandPointsToHelp() {
+        Result r = run("--name", "x", "--fail", "bad-input");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals("demo.sh: the file is not JSON (try --help)\n", r.err());
+    }
+
+    @Test
+    void aToolExceptionFromAnOptionSetterKeepsItsMessageAndCode() {
+        Result r = run("--name", "x", "--even", "3");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals("demo.sh: --even must be even, not 3 (try --help)\n", r.err());
+    }
+
+    @Test
+    void aKafkaErrorIsOneLineNamingTheError() {
+        Result r = run("--name", "x", "--fail", "api");
+        assertEquals(ExitCodes.FAILED, r.code());
+        assertEquals("demo.sh: Topic 'x' already exists. (TOPIC_ALREADY_EXISTS)\n", r.err());
+    }
+
+    @Test
+    void anInvalidClientConfigurationIsBadUsage() {
+        Result r = run("--name", "x", "--fail", "config");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().startsWith("demo.sh: Invalid configuration: "), r.err());
+        assertTrue(r.err().contains("acks"), r.err());
+        assertEquals(1, r.errLines(), r.err());
+    }
+
+    @Test
+    void exceptionsWrappedByFuturesAreUnwrapped() {
+        Result r = run("--name", "x", "--fail", "async");
+        assertEquals(3, r.code());
+        assertEquals("demo.sh: deep inside\n", r.err());
     }
 
     @Test

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.cli.tools.ToolSupport.ToolException;
+import io.sluice.cli.common.ExitCodes;
+import io.sluice.cli.common.TextTable;
+import io.sluice.cli.common.ToolCommand;
+import io.sluice.cli.common.ToolException;
+import io.sluice.cli.common.ToolRunner;
 import io.sluice.client.admin.ConfigEntry;
 import io.sluice.client.admin.GroupDescription;
 import io.sluice.client.admin.TopicDescription;
@@ -29,10 +33,10 @@ import org.junit.jupiter.api.Test;
 class ToolsParsingTest {
     record Run(int code, String out, String err) {}
 
-    private static Run run(String tool, Object command, String... args) {
+    private static Run run(String tool, ToolCommand command, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ToolSupport.run(tool, command, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = ToolRunner.run(command, args, new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -43,7 +47,7 @@ class ToolsParsingTest {
         assertEquals(List.of("[::1]:9092"), ToolSupport.parseBootstrap("[::1]:9092"));
         for (String bad : List.of("", "host", "host:", ":9092", "host:x", "host:0", "host:70000", "a:1,,b:2")) {
             ToolException e = assertThrows(ToolException.class, () -> ToolSupport.parseBootstrap(bad), bad);
-            assertEquals(ToolSupport.USAGE, e.exitCode());
+            assertEquals(ExitCodes.USAGE, e.exitCode());
         }
     }
 
@@ -133,9 +137,9 @@ class ToolsParsingTest {
 
     @Test
     void groupTablesArePaddedToTheWidestCell() {
-        List<String> lines = ToolSupport.table(List.of("GROUP", "LAG", "HOST"),
-            List.of(List.of("a-long-group", "1", "h"), List.of("g", "12345", "-")));
-        assertEquals(List.of("GROUP        LAG   HOST", "a-long-group 1     h", "g            12345 -"), lines);
+        String table = new TextTable(1, List.of("GROUP", "LAG", "HOST"))
+            .addAll(List.of(List.of("a-long-group", "1", "h"), List.of("g", "12345", "-"))).render();
+        assertEquals("GROUP        LAG   HOST\na-long-group 1     h\ng            12345 -\n", table);
     }
 
     @Test
@@ -274,15 +278,15 @@ class ToolsParsingTest {
         assertThrows(ToolException.class, () -> ConsoleConsumerTool.parseOffset("-3"));
         Run noPartition = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic",
             "t", "--offset", "5");
-        assertEquals(ToolSupport.USAGE, noPartition.code());
+        assertEquals(ExitCodes.USAGE, noPartition.code());
         assertEquals("console-consumer.sh: --offset needs --partition (try --help)", noPartition.err().strip());
         Run both = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic", "t",
             "--partition", "0", "--offset", "1", "--from-beginning");
-        assertEquals(ToolSupport.USAGE, both.code());
+        assertEquals(ExitCodes.USAGE, both.code());
         assertTrue(both.err().contains("cannot be used together"), both.err());
         Run zero = run("console-consumer.sh", new ConsoleConsumerTool(), "--bootstrap-server", "h:1", "--topic", "t",
             "--max-messages", "0");
-        assertEquals(ToolSupport.USAGE, zero.code());
+        assertEquals(ExitCodes.USAGE, zero.code());
     }
 
     @Test
@@ -305,7 +309,7 @@ class ToolsParsingTest {
         assertEquals(List.of("Avg latency: 2.5000 ms", "Percentiles: 50th = 501, 99th = 991, 99.9th = 1000"),
             EndToEndLatencyTool.summary(2_500_000L * 1000, latencies));
         Run acks = run("end-to-end-latency.sh", new EndToEndLatencyTool(), "h:1", "t", "10", "0", "100");
-        assertEquals(ToolSupport.USAGE, acks.code());
+        assertEquals(ExitCodes.USAGE, acks.code());
         assertTrue(acks.err().startsWith("end-to-end-latency.sh: Latency testing requires synchronous acknowledgement"),
             acks.err());
     }
