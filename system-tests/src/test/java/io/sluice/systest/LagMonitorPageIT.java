@@ -183,7 +183,10 @@ class LagMonitorPageIT {
             "the group's badge says ERR with class ERR: " + stuck);
         assertTrue(stuck.contains("<span class=\"badge STOP\" data-status=\"STOP\">STOP</span>"),
             "its partition row says STOP: " + stuck);
-        assertTrue(stuck.contains("total lag 7"), "the group's total lag: " + stuck);
+        assertTrue(stuck.contains("total lag 7, 1 partition<"), "the group's total lag: " + stuck);
+        assertEquals("", attribute(stuck, "open"), "a group that is not OK starts open: " + stuck);
+        assertEquals(null, attribute(ok, "open"), "an OK group starts closed: " + ok);
+        assertTrue(stuck.contains("class=\"lag-chart\""), "the group's lag chart: " + stuck);
         assertTrue(dom.contains("<span id=\"problem\"></span>"), "the page's requests all answered:\n" + dom);
         Matcher updated = Pattern.compile("<span id=\"updated\">([^<]*)</span>").matcher(dom);
         assertTrue(updated.find() && !updated.group(1).equals("never"), "the page has been updated:\n" + dom);
