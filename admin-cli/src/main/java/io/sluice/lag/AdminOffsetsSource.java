@@ -1,5 +1,6 @@
 package io.sluice.lag;
 
+import io.sluice.client.admin.GroupDescription;
 import io.sluice.client.admin.ListedOffset;
 import io.sluice.client.admin.OffsetSpec;
 import io.sluice.client.admin.SluiceAdmin;
@@ -25,14 +26,18 @@ import java.util.concurrent.TimeoutException;
  * {@link OffsetsSource} on Sluice's own client, so it works with any Kafka-protocol cluster (Sluice or Apache
  * Kafka): {@link SluiceAdmin} lists groups (a group is active unless its state is Empty or Dead), their committed
  * offsets and the log-end offsets of every non-internal topic; a {@link SluiceConsumer} without a group reads the
- * record at a committed offset for its timestamp (time lag). Single-threaded, like every {@link OffsetsSource}.
+ * record at a committed offset for its timestamp (time lag), cached per (partition, offset) so an unchanged commit
+ * costs no fetch; DescribeGroups tells which member owns a partition. Single-threaded, like every {@link OffsetsSource}.
  */
 public final class AdminOffsetsSource implements OffsetsSource {
     public static final String CLIENT_ID = "sluice-lag-monitor";
     private static final long TIMEOUT_MS = 30_000;
+    /** Record timestamps kept: one per lagging group partition is what a refresh needs. */
+    private static final int TIMESTAMP_CACHE_SIZE = 100_000;
 
     private final SluiceAdmin admin;
     private final SluiceConsumer<byte[], byte[]> reader;
+    private final TimestampCache timestamps = new TimestampCache(TIMESTAMP_CACHE_SIZE);
 
     public AdminOffsetsSource(List<String> bootstrapServers) {
         String bootstrap = String.join(",", bootstrapServers);
@@ -63,6 +68,24 @@ public final class AdminOffsetsSource implements OffsetsSource {
             .toList();
     }
 
+    /** The owner of each assigned partition: host and client id of the member it is assigned to. */
+    @Override
+    public Map<TopicPartition, Owner> owners(String groupId) throws IOException {
+        GroupDescription group = await(admin.describeConsumerGroups(List.of(groupId)), "DescribeGroups of group "
+            + groupId).get(groupId);
+        return group == null ? Map.of() : owners(group);
+    }
+
+    static Map<TopicPartition, Owner> owners(GroupDescription group) {
+        Map<TopicPartition, Owner> owners = new HashMap<>();
+        for (GroupDescription.Member m : group.members()) {
+            for (TopicPartition tp : m.assignment()) {
+                owners.put(tp, new Owner(m.host(), m.clientId()));
+            }
+        }
+        return owners;
+    }
+
     @Override
     public Map<TopicPartition, Long> committedOffsets(String groupId) throws IOException {
         return await(admin.listConsumerGroupOffsets(groupId), "OffsetFetch of group " + groupId);
@@ -87,8 +110,13 @@ public final class AdminOffsetsSource implements OffsetsSource {
         return ends;
     }
 
+    /** From the cache when this (partition, offset) was read before, else by reading the record. */
     @Override
-    public OptionalLong recordTimestamp(TopicPartition tp, long offset) {
+    public OptionalLong recordTimestamp(TopicPartition tp, long offset) throws IOException {
+        return timestamps.get(tp, offset, this::fetchTimestamp);
+    }
+
+    private OptionalLong fetchTimestamp(TopicPartition tp, long offset) {
         try {
             reader.assign(List.of(tp));
             reader.seek(tp, offset);

@@ -33,6 +33,7 @@ public final class ClusterState {
         final CommitWindow window;
         long timestampOffset = -1;
         long timestamp = -1;
+        OffsetsSource.Owner owner = OffsetsSource.Owner.NONE;
 
         Partition(int windowSize) {
             window = new CommitWindow(windowSize);
@@ -79,6 +80,15 @@ public final class ClusterState {
      */
     public synchronized void observeGroup(String groupId, Map<TopicPartition, Long> committed, boolean active,
                                           long nowMs) {
+        observeGroup(groupId, committed, active, Map.of(), nowMs);
+    }
+
+    /**
+     * As {@link #observeGroup(String, Map, boolean, long)}, also replacing each partition's owner with the one in
+     * {@code owners} ({@link OffsetsSource.Owner#NONE} for a partition not in it).
+     */
+    public synchronized void observeGroup(String groupId, Map<TopicPartition, Long> committed, boolean active,
+                                          Map<TopicPartition, OffsetsSource.Owner> owners, long nowMs) {
         Map<TopicPartition, Long> atExpiry = expired.get(groupId);
         if (atExpiry != null) {
             if (atExpiry.equals(committed)) {
@@ -92,6 +102,7 @@ public final class ClusterState {
             TopicPartition tp = e.getKey();
             long offset = e.getValue();
             Partition p = group.partitions.computeIfAbsent(tp, t -> new Partition(config.windowSize()));
+            p.owner = owners.getOrDefault(tp, OffsetsSource.Owner.NONE);
             Commit newest = p.window.newest();
             if (newest == null || newest.offset() != offset || active) {
                 if (p.window.add(new Commit(offset, nowMs, lagAt(tp, offset)))) {
@@ -215,7 +226,7 @@ public final class ClusterState {
             Commit newest = p.window.newest();
             long lag = newest == null ? 0 : lagAt(tp, newest.offset());
             byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(),
-                new ConsumerPartition(p.window.slots(), "", "", lag));
+                new ConsumerPartition(p.window.slots(), p.owner.host(), p.owner.clientId(), lag));
         });
         byTopic.forEach((topic, partitions) -> {
             List<ConsumerPartition> list = new ArrayList<>(Collections.nCopies(
@@ -254,7 +265,7 @@ public final class ClusterState {
         group.partitions.forEach((tp, p) -> {
             Commit newest = p.window.newest();
             long ts = newest != null && p.timestampOffset == newest.offset() ? p.timestamp : -1;
-            partitions.add(LagEvaluator.evaluate(tp, p.window, endOffset(tp), ts, nowMs));
+            partitions.add(LagEvaluator.evaluate(tp, p.window, endOffset(tp), ts, p.owner, nowMs));
         });
         return LagEvaluator.group(config.name(), groupId, partitions);
     }

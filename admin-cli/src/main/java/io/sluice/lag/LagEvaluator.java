@@ -72,6 +72,12 @@ public final class LagEvaluator {
      */
     public static PartitionStatus evaluate(TopicPartition tp, CommitWindow window, long endOffset,
                                            long oldestUnconsumedTimestamp, long nowMs) {
+        return evaluate(tp, window, endOffset, oldestUnconsumedTimestamp, OffsetsSource.Owner.NONE, nowMs);
+    }
+
+    /** Evaluates one partition owned by {@code owner} (Burrow's {@code owner} and {@code client_id}). */
+    public static PartitionStatus evaluate(TopicPartition tp, CommitWindow window, long endOffset,
+                                           long oldestUnconsumedTimestamp, OffsetsSource.Owner owner, long nowMs) {
         List<Commit> commits = window.commits();
         Commit newest = window.newest();
         long currentLag = newest == null || endOffset < 0 ? 0 : Math.max(0, endOffset - newest.offset());
@@ -84,7 +90,7 @@ public final class LagEvaluator {
         } else {
             timeLag = oldestUnconsumedTimestamp >= 0 ? Math.max(0, nowMs - oldestUnconsumedTimestamp) : null;
         }
-        return new PartitionStatus(tp.topic(), tp.partition(), "", "", status,
+        return new PartitionStatus(tp.topic(), tp.partition(), owner.host(), owner.clientId(), status,
             commits.isEmpty() ? null : commits.get(0), newest, currentLag,
             (double) commits.size() / window.capacity(), endOffset, timeLag);
     }

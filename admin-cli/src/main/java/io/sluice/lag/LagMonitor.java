@@ -22,7 +22,8 @@ import org.apache.logging.log4j.Logger;
  * thread for all clusters and groups (no thread per group).
  *
  * <p>One refresh of a cluster: read all log-end offsets; list the groups and keep those the cluster's
- * include/exclude patterns select; read each group's committed offsets into its windows; look up the record
+ * include/exclude patterns select; read each group's committed offsets into its windows (and, for a group with
+ * members, which member owns each partition); look up the record
  * timestamps wanted for time lag; forget expired groups; append one history sample per group. A failure leaves
  * what was stored before in place and is retried at the next refresh.
  */
@@ -101,7 +102,15 @@ public final class LagMonitor implements AutoCloseable {
             }
             try {
                 Map<TopicPartition, Long> committed = source.committedOffsets(group.groupId());
-                state.observeGroup(group.groupId(), committed, group.active(), time.milliseconds());
+                Map<TopicPartition, OffsetsSource.Owner> owners = Map.of();
+                if (group.active()) {
+                    try {
+                        owners = source.owners(group.groupId());
+                    } catch (IOException e) {
+                        log.debug("Cluster {}: no owners for group {}: {}", cluster, group.groupId(), e.toString());
+                    }
+                }
+                state.observeGroup(group.groupId(), committed, group.active(), owners, time.milliseconds());
             } catch (IOException e) {
                 failed.add(group.groupId() + " (" + e.getMessage() + ")");
             }

@@ -26,6 +26,27 @@ public interface OffsetsSource extends AutoCloseable {
     /** The consumer groups of the cluster. */
     List<GroupListing> listGroups() throws IOException;
 
+    /**
+     * The member of a group that owns a partition, as Burrow reports it: the member's host ({@code owner}) and
+     * client id; both empty when the group has no active member.
+     */
+    record Owner(String host, String clientId) {
+        public static final Owner NONE = new Owner("", "");
+
+        public Owner {
+            host = host == null ? "" : host;
+            clientId = clientId == null ? "" : clientId;
+        }
+    }
+
+    /**
+     * The owner of each partition assigned to a member of {@code groupId} (DescribeGroups); partitions not
+     * assigned are left out. Empty when the source cannot tell.
+     */
+    default Map<TopicPartition, Owner> owners(String groupId) throws IOException {
+        return Map.of();
+    }
+
     /** The committed offsets of {@code groupId} per partition (partitions without a committed offset left out). */
     Map<TopicPartition, Long> committedOffsets(String groupId) throws IOException;
 

@@ -19,6 +19,10 @@ final class FakeOffsetsSource implements OffsetsSource {
     volatile long timestampBase = -1;
     volatile long timestampStep = 1000;
     volatile boolean failing;
+    /** Owners per group, as DescribeGroups would report them. */
+    final Map<String, Map<TopicPartition, Owner>> owners = new ConcurrentHashMap<>();
+    /** Groups asked for owners, in order. */
+    final List<String> ownersAsked = new ArrayList<>();
 
     synchronized void end(String topic, int partition, long offset) {
         ends.put(new TopicPartition(topic, partition), offset);
@@ -37,6 +41,12 @@ final class FakeOffsetsSource implements OffsetsSource {
         List<GroupListing> list = new ArrayList<>();
         committed.keySet().forEach(g -> list.add(new GroupListing(g, active.getOrDefault(g, true))));
         return list;
+    }
+
+    @Override
+    public synchronized Map<TopicPartition, Owner> owners(String groupId) {
+        ownersAsked.add(groupId);
+        return Map.copyOf(owners.getOrDefault(groupId, Map.of()));
     }
 
     @Override

@@ -241,4 +241,31 @@ class LagMonitorTest {
         assertTrue(state().status("missing", clock.milliseconds()).isEmpty());
         assertNull(state().detail("missing").orElse(null));
     }
+
+    @Test
+    void partitionsShowTheOwnerAndClientIdOfTheMemberThatHasThem() throws IOException {
+        monitor();
+        source.end("t", 0, 100);
+        source.end("t", 1, 100);
+        source.commit("g", "t", 0, 40);
+        source.commit("g", "t", 1, 50);
+        source.owners.put("g", Map.of(new TopicPartition("t", 0), new OffsetsSource.Owner("/10.0.0.7", "app-1")));
+        tick();
+        List<PartitionStatus> partitions = status("g").partitions();
+        assertEquals("/10.0.0.7", partitions.get(0).owner());
+        assertEquals("app-1", partitions.get(0).clientId());
+        assertEquals("", partitions.get(1).owner(), "a partition no member has");
+        assertEquals("", partitions.get(1).clientId());
+        ConsumerPartition raw = state().detail("g").orElseThrow().get("t").get(0);
+        assertEquals("/10.0.0.7", raw.owner());
+        assertEquals("app-1", raw.clientId());
+
+        // The member leaves: the group is inactive, owners are not asked for, and the fields are empty again.
+        source.active.put("g", false);
+        source.ownersAsked.clear();
+        tick();
+        assertEquals(List.of(), source.ownersAsked);
+        assertEquals("", status("g").partitions().get(0).owner());
+        assertEquals("", status("g").partitions().get(0).clientId());
+    }
 }
