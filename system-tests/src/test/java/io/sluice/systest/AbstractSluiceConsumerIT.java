@@ -44,6 +44,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,23 +54,23 @@ import org.junit.jupiter.api.io.TempDir;
  * a six-partition topic with every record consumed exactly once and no partition owned twice; rebalance
  * listeners run in order and can commit on revocation; wakeup interrupts a blocked poll.
  */
-class SluiceConsumerIT {
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path workDir;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractSluiceConsumerIT {
+    TargetCluster cluster;
+    SluiceAdmin admin;
 
-    static SingleBrokerCluster cluster;
-    static SluiceAdmin admin;
+    /** Starts the broker the tests of this class run against (broker id 0, group.initial.rebalance.delay.ms=0). */
+    abstract TargetCluster startCluster(Path workDir);
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SingleBrokerCluster.start(workDir, SluiceConsumerIT.class,
-            b -> b.override("group.initial.rebalance.delay.ms", "0"));
+    void start(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path workDir) {
+        cluster = startCluster(workDir);
         admin = SluiceAdmin.builder().bootstrapServers(cluster.bootstrapServers()).clientId("it-admin")
             .defaultApiTimeout(Duration.ofSeconds(60)).build();
     }
 
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         if (admin != null) {
             admin.close();
         }
@@ -78,13 +79,13 @@ class SluiceConsumerIT {
         }
     }
 
-    private static void createTopic(String topic, int partitions) throws Exception {
+    private void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).get(60, TimeUnit.SECONDS);
         Await.until(Duration.ofSeconds(60), () -> admin.describeTopics(List.of(topic)).get(30, TimeUnit.SECONDS)
             .get(topic).partitions().stream().allMatch(p -> p.leader() == 0), () -> "leaders of " + topic);
     }
 
-    private static SluiceConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    private SluiceConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", cluster.bootstrapServers());
         config.put("auto.offset.reset", "earliest");
@@ -93,7 +94,7 @@ class SluiceConsumerIT {
         return SluiceConsumer.create(config, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer());
     }
 
-    private static Map<String, Object> groupConfig(String group, String assignor) {
+    private Map<String, Object> groupConfig(String group, String assignor) {
         Map<String, Object> config = new HashMap<>();
         config.put("group.id", group);
         config.put("partition.assignment.strategy", assignor);
@@ -103,7 +104,7 @@ class SluiceConsumerIT {
         return config;
     }
 
-    private static List<TopicPartition> partitions(String topic, int n) {
+    private List<TopicPartition> partitions(String topic, int n) {
         List<TopicPartition> out = new ArrayList<>();
         for (int p = 0; p < n; p++) {
             out.add(new TopicPartition(topic, p));
@@ -279,7 +280,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static Member sluiceMember(String name, String topic, String group, String assignor,
+    private Member sluiceMember(String name, String topic, String group, String assignor,
                                        Map<String, TopicPartition> readBy, Map<TopicPartition, String> owners) {
         Member[] self = new Member[1];
         self[0] = new Member(name, () -> {
@@ -339,7 +340,7 @@ class SluiceConsumerIT {
         return self[0];
     }
 
-    private static Member kafkaMember(String name, String topic, String group, String assignorClass,
+    private Member kafkaMember(String name, String topic, String group, String assignorClass,
                                       Map<String, TopicPartition> readBy, Map<TopicPartition, String> owners) {
         Member[] self = new Member[1];
         self[0] = new Member(name, () -> {
@@ -463,7 +464,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static void failIfAny(List<Member> members) {
+    private void failIfAny(List<Member> members) {
         for (Member m : members) {
             if (m.failure != null) {
                 throw new AssertionError(m.name + " failed", m.failure);
@@ -471,7 +472,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static String events(List<Member> members) {
+    private String events(List<Member> members) {
         StringBuilder b = new StringBuilder();
         for (Member m : members) {
             b.append("\n").append(m.name).append(": ").append(m.events);

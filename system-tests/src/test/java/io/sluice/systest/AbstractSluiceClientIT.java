@@ -37,6 +37,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,22 +47,23 @@ import org.junit.jupiter.api.io.TempDir;
  * offset) in every compression type, on the partition Kafka's partitioner would have chosen; SluiceAdmin's
  * topic, config, offset, record and group operations agree with what Kafka's clients see.
  */
-class SluiceClientIT {
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path workDir;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractSluiceClientIT {
+    TargetCluster cluster;
+    SluiceAdmin admin;
 
-    static SingleBrokerCluster cluster;
-    static SluiceAdmin admin;
+    /** Starts the broker the tests of this class run against (broker id 0, group.initial.rebalance.delay.ms=0). */
+    abstract TargetCluster startCluster(Path workDir);
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SingleBrokerCluster.start(workDir, SluiceClientIT.class);
+    void start(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path workDir) {
+        cluster = startCluster(workDir);
         admin = SluiceAdmin.builder().bootstrapServers(cluster.bootstrapServers()).clientId("it-admin")
             .defaultApiTimeout(Duration.ofSeconds(60)).build();
     }
 
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         if (admin != null) {
             admin.close();
         }
@@ -70,7 +72,7 @@ class SluiceClientIT {
         }
     }
 
-    private static <T> T get(CompletableFuture<T> f) throws Exception {
+    private <T> T get(CompletableFuture<T> f) throws Exception {
         return f.get(90, TimeUnit.SECONDS);
     }
 
@@ -89,7 +91,7 @@ class SluiceClientIT {
         }
     }
 
-    private static SluiceProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+    private SluiceProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", cluster.bootstrapServers());
         config.put("client.id", "it-producer");
