@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.SluiceAdmin;
+import io.sluice.client.admin.GroupDescription;
+import io.sluice.client.consumer.CommitFailedException;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.MetricName;
@@ -37,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -569,5 +572,287 @@ abstract class AbstractSluiceConsumerIT {
         }
         assertEquals(10, committed.get(new TopicPartition(topic, 0)).offset(), "commit in onPartitionsRevoked kept");
         assertEquals(10, committed.get(new TopicPartition(topic, 1)).offset());
+    }
+
+    /** A listener that records "assigned/revoked/lost [partitions]" events, in order. */
+    private static ConsumerRebalanceListener recording(List<String> events) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                events.add("revoked " + sorted(partitions));
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                events.add("assigned " + sorted(partitions));
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                events.add("lost " + sorted(partitions));
+            }
+        };
+    }
+
+    private static List<String> sorted(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::toString).sorted().toList();
+    }
+
+    private void produce(String topic, int partitions, int perPartition) throws Exception {
+        try (SluiceProducer<byte[], byte[]> producer = SluiceProducer.create(Map.of("bootstrap.servers",
+                cluster.bootstrapServers()), Serdes.byteArraySerializer(), Serdes.byteArraySerializer())) {
+            for (int i = 0; i < perPartition; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, (topic + "-" + p + "-" + i)
+                        .getBytes(StandardCharsets.UTF_8), List.of(), null));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Keeps polling {@code consumer} on its own thread until stopped; rethrows its failure on {@link #close()}. */
+    private static final class Poller implements AutoCloseable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread;
+        /** The consumer's assignment after its latest poll (the consumer itself is single-threaded). */
+        volatile Set<TopicPartition> assignment = Set.of();
+
+        Poller(SluiceConsumer<byte[], byte[]> consumer) {
+            thread = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        consumer.poll(Duration.ofMillis(100));
+                        assignment = Set.copyOf(consumer.assignment());
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "poller");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(30_000);
+            if (failure.get() != null) {
+                throw new AssertionError("the polling thread failed", failure.get());
+            }
+        }
+    }
+
+    private GroupDescription describeGroup(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).get(30, TimeUnit.SECONDS).get(group);
+    }
+
+    /** commitAsync runs its callback in a later poll; auto commit commits on its own; close leaves the group. */
+    @Test
+    void commitAsyncWithCallbackAutoCommitAndCloseLeavesTheGroup() throws Exception {
+        String topic = "commit-modes";
+        createTopic(topic, 2);
+        produce(topic, 2, 10);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        String group = "commit-async-group";
+        Map<String, Object> config = groupConfig(group, "range");
+        config.put("session.timeout.ms", 45_000);
+        SluiceConsumer<byte[], byte[]> consumer = consumer(config);
+        try {
+            consumer.subscribe(List.of(topic));
+            int[] read = {0};
+            Await.until(Duration.ofSeconds(60), () -> {
+                read[0] += consumer.poll(Duration.ofMillis(100)).count();
+                return read[0] == 20;
+            }, () -> "read " + read[0] + " of 20");
+            List<Map<TopicPartition, OffsetAndMetadata>> done = new CopyOnWriteArrayList<>();
+            List<Exception> errors = new CopyOnWriteArrayList<>();
+            consumer.commitAsync((offsets, e) -> {
+                done.add(offsets);
+                if (e != null) {
+                    errors.add(e);
+                }
+            });
+            Await.until(Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(50));
+                return !done.isEmpty();
+            }, () -> "the commitAsync callback runs inside a later poll");
+            assertEquals(List.of(), errors);
+            assertEquals(10, done.get(0).get(p0).offset());
+            assertEquals(10, done.get(0).get(p1).offset());
+            assertEquals(10, consumer.committed(Set.of(p0)).get(p0).offset());
+            assertEquals(1, describeGroup(group).members().size());
+        } finally {
+            consumer.close();
+        }
+        // Far sooner than the 45 s session timeout: close sent LeaveGroup.
+        Await.until(Duration.ofSeconds(20), () -> describeGroup(group).members().isEmpty()
+            && "Empty".equals(describeGroup(group).state()), () -> "the closed member left: " + uncheckedDescribe(group));
+
+        String autoGroup = "auto-commit-group";
+        Map<String, Object> auto = groupConfig(autoGroup, "range");
+        auto.put("enable.auto.commit", true);
+        auto.put("auto.commit.interval.ms", 200);
+        try (SluiceConsumer<byte[], byte[]> c = consumer(auto)) {
+            c.subscribe(List.of(topic));
+            int[] read = {0};
+            Await.until(Duration.ofSeconds(60), () -> {
+                read[0] += c.poll(Duration.ofMillis(100)).count();
+                return read[0] == 20 && admin.listConsumerGroupOffsets(autoGroup).get(30, TimeUnit.SECONDS)
+                    .equals(Map.of(p0, 10L, p1, 10L));
+            }, () -> "auto commit of every position, read " + read[0]);
+        }
+    }
+
+    private String uncheckedDescribe(String group) {
+        try {
+            return String.valueOf(describeGroup(group));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** A pattern subscription picks up a matching topic created after it, and ignores others. */
+    @Test
+    void patternSubscriptionPicksUpANewMatchingTopic() throws Exception {
+        createTopic("pat-first", 1);
+        createTopic("nopat-other", 1);
+        produce("pat-first", 1, 5);
+        produce("nopat-other", 1, 5);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Map<String, Object> config = groupConfig("pattern-group", "range");
+        config.put("metadata.max.age.ms", 500);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (SluiceConsumer<byte[], byte[]> consumer = consumer(config)) {
+            consumer.subscribe(Pattern.compile("pat-.*"), recording(events));
+            Await.until(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                return seen.size() == 5;
+            }, () -> "records of pat-first: " + seen + " " + events);
+            assertEquals(Set.of("pat-first"), consumer.subscription());
+            createTopic("pat-second", 1);
+            produce("pat-second", 1, 5);
+            Await.until(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                return seen.size() == 10;
+            }, () -> "records of the new topic: " + seen + " " + events);
+            assertEquals(Set.of("pat-first", "pat-second"), consumer.subscription());
+            assertEquals(Set.of(new TopicPartition("pat-first", 0), new TopicPartition("pat-second", 0)),
+                consumer.assignment());
+            assertTrue(seen.stream().allMatch(v -> v.startsWith("pat-")), "only matching topics: " + seen);
+            assertEquals("assigned [pat-first-0]", events.get(0));
+            assertTrue(events.contains("assigned [pat-first-0, pat-second-0]")
+                || events.contains("assigned [pat-second-0]"), "the new topic is assigned: " + events);
+        }
+    }
+
+    /**
+     * A member that does not poll within max.poll.interval.ms leaves the group: the other member takes its
+     * partition, its next commit fails with CommitFailedException, and its next poll reports the partition lost
+     * (not revoked) before it rejoins, as Kafka's consumer does.
+     */
+    @Test
+    void maxPollIntervalExpiryRemovesTheMemberAndItsCommitFails() throws Exception {
+        String topic = "poll-interval";
+        String group = "poll-interval-group";
+        createTopic(topic, 2);
+        produce(topic, 2, 5);
+        List<String> slowEvents = new CopyOnWriteArrayList<>();
+        Map<String, Object> slowConfig = groupConfig(group, "range");
+        slowConfig.put("max.poll.interval.ms", 3_000);
+        slowConfig.put("client.id", "slow");
+        Map<String, Object> fastConfig = groupConfig(group, "range");
+        fastConfig.put("client.id", "fast");
+        try (SluiceConsumer<byte[], byte[]> slow = consumer(slowConfig);
+             SluiceConsumer<byte[], byte[]> fast = consumer(fastConfig)) {
+            slow.subscribe(List.of(topic), recording(slowEvents));
+            Await.until(Duration.ofSeconds(60), () -> {
+                slow.poll(Duration.ofMillis(100));
+                return slow.assignment().size() == 2;
+            }, () -> "the first member owns both partitions: " + slowEvents);
+            fast.subscribe(List.of(topic));
+            try (Poller poller = new Poller(fast)) {
+                Await.until(Duration.ofSeconds(60), () -> {
+                    slow.poll(Duration.ofMillis(100));
+                    return slow.assignment().size() == 1 && poller.assignment.size() == 1;
+                }, () -> "one partition each: " + slowEvents);
+                TopicPartition mine = slow.assignment().iterator().next();
+                slow.poll(Duration.ofMillis(100));
+                long position = slow.position(mine);
+                int eventsBefore = slowEvents.size();
+                // The slow member now stops polling; the group moves its partition to the other member.
+                Await.until(Duration.ofSeconds(60), () -> poller.assignment.size() == 2,
+                    () -> "the other member takes over: " + uncheckedDescribe(group));
+                assertEquals(1, describeGroup(group).members().size(), "the slow member was removed");
+                assertThrows(CommitFailedException.class,
+                    () -> slow.commitSync(Map.of(mine, new OffsetAndMetadata(position, -1, ""))));
+                assertEquals(eventsBefore, slowEvents.size(), "no listener call outside poll: " + slowEvents);
+                Await.until(Duration.ofSeconds(60), () -> {
+                    slow.poll(Duration.ofMillis(100));
+                    return slow.assignment().size() == 1 && poller.assignment.size() == 1;
+                }, () -> "the slow member rejoins: " + slowEvents);
+                List<String> after = slowEvents.subList(eventsBefore, slowEvents.size());
+                assertEquals("lost [" + mine + "]", after.get(0), "the expired member's partition is lost: " + slowEvents);
+                assertFalse(after.stream().anyMatch(e -> e.startsWith("revoked")), "lost, not revoked: " + slowEvents);
+                assertTrue(after.get(after.size() - 1).startsWith("assigned"), "then assigned again: " + slowEvents);
+            }
+        }
+    }
+
+    /**
+     * A static member (group.instance.id) restarted within session.timeout.ms gets its partitions back without
+     * a rebalance: the other member's listener is not called and its assignment does not change.
+     */
+    @Test
+    void staticMemberRestartedWithinTheSessionKeepsItsPartitionsWithoutARebalance() throws Exception {
+        String topic = "static-members";
+        String group = "static-group";
+        createTopic(topic, 4);
+        Map<String, Object> staticConfig = groupConfig(group, "range");
+        staticConfig.put("group.instance.id", "static-a");
+        staticConfig.put("session.timeout.ms", 30_000);
+        Map<String, Object> otherConfig = groupConfig(group, "range");
+        otherConfig.put("session.timeout.ms", 30_000);
+        List<String> otherEvents = new CopyOnWriteArrayList<>();
+        List<String> staticEvents = new CopyOnWriteArrayList<>();
+        try (SluiceConsumer<byte[], byte[]> other = consumer(otherConfig)) {
+            SluiceConsumer<byte[], byte[]> first = consumer(staticConfig);
+            Set<TopicPartition> before;
+            try {
+                first.subscribe(List.of(topic), recording(staticEvents));
+                other.subscribe(List.of(topic), recording(otherEvents));
+                try (Poller poller = new Poller(other)) {
+                    Await.until(Duration.ofSeconds(60), () -> {
+                        first.poll(Duration.ofMillis(100));
+                        return first.assignment().size() == 2 && poller.assignment.size() == 2;
+                    }, () -> "two partitions each: " + staticEvents + " " + otherEvents);
+                }
+                before = Set.copyOf(first.assignment());
+            } finally {
+                first.close();
+            }
+            Set<TopicPartition> otherBefore = Set.copyOf(other.assignment());
+            int otherEventsBefore = otherEvents.size();
+            GroupDescription during = describeGroup(group);
+            assertEquals(2, during.members().size(), "a closed static member stays in the group: " + during);
+            assertTrue(during.members().stream().anyMatch(m -> "static-a".equals(m.groupInstanceId())), during.toString());
+            try (Poller poller = new Poller(other);
+                 SluiceConsumer<byte[], byte[]> second = consumer(staticConfig)) {
+                List<String> secondEvents = new CopyOnWriteArrayList<>();
+                second.subscribe(List.of(topic), recording(secondEvents));
+                Await.until(Duration.ofSeconds(30), () -> {
+                    second.poll(Duration.ofMillis(100));
+                    return !second.assignment().isEmpty();
+                }, () -> "the restarted static member is assigned: " + secondEvents);
+                assertEquals(before, second.assignment(), "the same partitions as before the restart");
+                // Give a rebalance, if one had been triggered, the time to reach the other member.
+                for (int i = 0; i < 10; i++) {
+                    second.poll(Duration.ofMillis(100));
+                }
+            }
+            assertEquals(otherBefore, other.assignment(), "the other member's assignment is unchanged");
+            assertEquals(otherEventsBefore, otherEvents.size(), "no rebalance reached the other member: " + otherEvents);
+        }
     }
 }
