@@ -51,10 +51,12 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sluice's own client against a real Sluice broker, with kafka-clients as the independent judge: what
- * SluiceProducer writes, KafkaConsumer reads back identically (key, value, headers, timestamp, partition,
- * offset) in every compression type, on the partition Kafka's partitioner would have chosen; SluiceAdmin's
- * topic, config, offset, record and group operations agree with what Kafka's clients see.
+ * Sluice's own producer and admin against a real broker, the same bodies on Sluice ({@link
+ * SluiceClientOnSluiceIT}) and on Apache Kafka 3.9 ({@link SluiceClientOnKafkaIT}), with kafka-clients as the
+ * independent judge: what SluiceProducer writes, KafkaConsumer reads back identically (key, value, headers,
+ * timestamp, partition, offset) in every compression type, on the partition Kafka's partitioner would have
+ * chosen; acks 0/1/all; callbacks, typed serializers, round-robin and uniform-sticky partitioners, close;
+ * SluiceAdmin's topic, config, offset, record and group operations agree with what Kafka's clients see.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractSluiceClientIT {

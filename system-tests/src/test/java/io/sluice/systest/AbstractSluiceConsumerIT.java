@@ -52,10 +52,14 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SluiceConsumer against a real Sluice broker: what SluiceProducer and kafka-clients' KafkaProducer write reads
- * back identically; groups of SluiceConsumers, and mixed groups with KafkaConsumers on the same assignor, share
- * a six-partition topic with every record consumed exactly once and no partition owned twice; rebalance
- * listeners run in order and can commit on revocation; wakeup interrupts a blocked poll.
+ * SluiceConsumer against a real broker, the same bodies on Sluice ({@link SluiceConsumerOnSluiceIT}) and on
+ * Apache Kafka 3.9 ({@link SluiceConsumerOnKafkaIT}): what SluiceProducer and kafka-clients' KafkaProducer write
+ * reads back identically; groups of SluiceConsumers, and mixed groups with KafkaConsumers on the same assignor,
+ * share a six-partition topic with every record consumed exactly once and no partition owned twice; rebalance
+ * listeners run in order and can commit on revocation; wakeup interrupts a blocked poll; commitAsync callbacks,
+ * auto commit and close leaving the group; a pattern subscription picks up a new topic; a member past
+ * max.poll.interval.ms is removed (commit fails, partitions lost); a restarted static member keeps its
+ * partitions without a rebalance. One broker per class, started in {@code @BeforeAll}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractSluiceConsumerIT {
