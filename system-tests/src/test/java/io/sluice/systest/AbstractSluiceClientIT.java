@@ -403,4 +403,28 @@ abstract class AbstractSluiceClientIT {
         var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
         assertTrue(failure.getCause() instanceof IllegalStateException, "refused: " + failure.getCause());
     }
+
+    /**
+     * With idempotence (the default) and five requests in flight, many small batches to one partition land in
+     * send order, each record once.
+     */
+    @Test
+    void idempotentProducerKeepsSendOrderWithFiveRequestsInFlight() throws Exception {
+        String topic = "sluice-idempotent";
+        get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))));
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+        try (SluiceProducer<byte[], byte[]> producer = producer(Map.of("enable.idempotence", "true", "acks", "all",
+                "max.in.flight.requests.per.connection", 5, "batch.size", 512, "linger.ms", 0))) {
+            for (int i = 0; i < 3_000; i++) {
+                futures.add(producer.send(new ProducerRecord<>(topic, 0, null,
+                    ("r" + i).getBytes(StandardCharsets.UTF_8), List.of(), null)));
+            }
+            producer.flush();
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertEquals(i, get(futures.get(i)).offset(), "record " + i + " at offset " + i);
+        }
+        io.sluice.common.TopicPartition tp = new io.sluice.common.TopicPartition(topic, 0);
+        assertEquals(3_000, get(admin.listOffsets(Map.of(tp, OffsetSpec.latest()))).get(tp).offset(), "no duplicates");
+    }
 }
