@@ -201,6 +201,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         all.put("group.initial.rebalance.delay.ms", "0");
         all.put("auto.create.topics.enable", "true");
         all.put("delete.topic.enable", "true");
+        // Tests write records with fixed timestamps years in the past; Kafka's time retention (7 days, first check
+        // 30 s after start) would delete them mid-test. No retention runs during a test.
+        all.put("log.retention.ms", "-1");
+        all.put("log.retention.check.interval.ms", "3600000");
+        all.put("log.initial.task.delay.ms", "3600000");
         all.putAll(extra);
         StringBuilder text = new StringBuilder("# Written by the Sluice system-test harness (Apache Kafka peer).\n");
         all.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
