@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * cluster = SingleBrokerCluster.start(workDir, MyIT.class, b -> b.override("socket.request.max.bytes", "1048576"));
  * }</pre>
  */
-final class SingleBrokerCluster implements AutoCloseable {
+final class SingleBrokerCluster implements TargetCluster {
     private static final int LOG_LINES = 40;
 
     private final ZooKeeperProcess zk;
@@ -49,12 +49,14 @@ final class SingleBrokerCluster implements AutoCloseable {
         return broker;
     }
 
-    String bootstrapServers() {
+    @Override
+    public String bootstrapServers() {
         return broker.bootstrapServers();
     }
 
     /** The last lines of the broker's server.log and console.log, for assertion messages. */
-    String brokerLogs() {
+    @Override
+    public String brokerLogs() {
         return brokerLogs(LOG_LINES);
     }
 

@@ -484,6 +484,17 @@ final class GroupMember implements AutoCloseable {
         synchronized (this) {
             gen = asMember ? generation : -1;
             id = asMember ? memberId : "";
+            if (asMember && generation < 0) {
+                // Not in any generation (never joined, or removed: session expiry, max.poll.interval.ms): the
+                // broker would take such a commit as a simple consumer's when the group is empty, for partitions
+                // this member no longer owns. Refuse it here, as Kafka's consumer does.
+                return CompletableFuture.failedFuture(state == State.REBALANCING
+                    ? new ApiException(Errors.REBALANCE_IN_PROGRESS, "Group " + settings.groupId()
+                        + ": the consumer is joining the group; poll to complete the rebalance, then commit again.")
+                    : new CommitFailedException("Group " + settings.groupId() + ": the consumer is not part of an "
+                        + "active generation of the group (it may have been removed after max.poll.interval.ms or "
+                        + "session.timeout.ms); its partitions may have moved to another member."));
+            }
         }
         Map<String, List<OffsetCommitRequest.Topic.Partition>> byTopic = new TreeMap<>();
         offsets.forEach((tp, o) -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>())
@@ -505,6 +516,12 @@ final class GroupMember implements AutoCloseable {
                             + settings.groupId() + ": " + error.message();
                         if (error == Errors.UNKNOWN_MEMBER_ID || error == Errors.ILLEGAL_GENERATION
                             || error == Errors.FENCED_INSTANCE_ID) {
+                            if (asMember && movedOnSince(gen)) {
+                                // Sent with a generation the member has left behind by rejoining: its current
+                                // membership is fine, only this commit came too late. Not a reason to reset.
+                                throw new ApiException(Errors.REBALANCE_IN_PROGRESS, what + " The commit carried "
+                                    + "generation " + gen + "; the member has rejoined since. Poll, then commit again.");
+                            }
                             resetGeneration(error == Errors.UNKNOWN_MEMBER_ID);
                             throw new CommitFailedException(what + " The consumer is not part of the current "
                                 + "generation of the group; its partitions may have moved to another member.");
@@ -522,6 +539,11 @@ final class GroupMember implements AutoCloseable {
                     noteError(e);
                 }
             });
+    }
+
+    /** True if the member joined another generation after {@code sentGeneration}, or is joining one now. */
+    private synchronized boolean movedOnSince(int sentGeneration) {
+        return generation != sentGeneration && (generation >= 0 || state == State.REBALANCING);
     }
 
     /** The committed offsets of {@code partitions}; partitions without one are absent. */

@@ -151,6 +151,21 @@ class SluiceProducerTest {
         assertEquals(1, broker.requests(ApiKey.INIT_PRODUCER_ID).size());
     }
 
+    /** Each record waits for the previous one, so each starts a new batch: the partitions still take turns. */
+    @Test
+    void roundRobinGivesEveryPartitionItsTurnWhenEachRecordStartsABatch() throws Exception {
+        List<Integer> partitions = new ArrayList<>();
+        try (SluiceProducer<String, String> producer = builder().partitioner(RoundRobinPartitioner.class).build()) {
+            for (int i = 0; i < 4 * PARTITIONS; i++) {
+                partitions.add(producer.send(new ProducerRecord<>("t", "same-key", "v" + i)).get(30, TimeUnit.SECONDS)
+                    .partition());
+            }
+        }
+        for (int i = 1; i < partitions.size(); i++) {
+            assertEquals((partitions.get(i - 1) + 1) % PARTITIONS, partitions.get(i), "in turn: " + partitions);
+        }
+    }
+
     @Test
     void aRetriedBatchKeepsItsSequenceAndIsWrittenOnce() throws Exception {
         AtomicInteger failures = new AtomicInteger(2);

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.client.admin.NewTopic;
 import io.sluice.client.admin.SluiceAdmin;
+import io.sluice.client.admin.GroupDescription;
+import io.sluice.client.consumer.CommitFailedException;
 import io.sluice.client.consumer.ConsumerRebalanceListener;
 import io.sluice.client.consumer.ConsumerRecord;
 import io.sluice.client.consumer.MetricName;
@@ -37,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,32 +47,37 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SluiceConsumer against a real Sluice broker: what SluiceProducer and kafka-clients' KafkaProducer write reads
- * back identically; groups of SluiceConsumers, and mixed groups with KafkaConsumers on the same assignor, share
- * a six-partition topic with every record consumed exactly once and no partition owned twice; rebalance
- * listeners run in order and can commit on revocation; wakeup interrupts a blocked poll.
+ * SluiceConsumer against a real broker, the same bodies on Sluice ({@link SluiceConsumerOnSluiceIT}) and on
+ * Apache Kafka 3.9 ({@link SluiceConsumerOnKafkaIT}): what SluiceProducer and kafka-clients' KafkaProducer write
+ * reads back identically; groups of SluiceConsumers, and mixed groups with KafkaConsumers on the same assignor,
+ * share a six-partition topic with every record consumed exactly once and no partition owned twice; rebalance
+ * listeners run in order and can commit on revocation; wakeup interrupts a blocked poll; commitAsync callbacks,
+ * auto commit and close leaving the group; a pattern subscription picks up a new topic; a member past
+ * max.poll.interval.ms is removed (commit fails, partitions lost); a restarted static member keeps its
+ * partitions without a rebalance. One broker per class, started in {@code @BeforeAll}.
  */
-class SluiceConsumerIT {
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path workDir;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractSluiceConsumerIT {
+    TargetCluster cluster;
+    SluiceAdmin admin;
 
-    static SingleBrokerCluster cluster;
-    static SluiceAdmin admin;
+    /** Starts the broker the tests of this class run against (broker id 0, group.initial.rebalance.delay.ms=0). */
+    abstract TargetCluster startCluster(Path workDir);
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SingleBrokerCluster.start(workDir, SluiceConsumerIT.class,
-            b -> b.override("group.initial.rebalance.delay.ms", "0"));
+    void start(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path workDir) {
+        cluster = startCluster(workDir);
         admin = SluiceAdmin.builder().bootstrapServers(cluster.bootstrapServers()).clientId("it-admin")
             .defaultApiTimeout(Duration.ofSeconds(60)).build();
     }
 
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         if (admin != null) {
             admin.close();
         }
@@ -78,13 +86,13 @@ class SluiceConsumerIT {
         }
     }
 
-    private static void createTopic(String topic, int partitions) throws Exception {
+    private void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).get(60, TimeUnit.SECONDS);
         Await.until(Duration.ofSeconds(60), () -> admin.describeTopics(List.of(topic)).get(30, TimeUnit.SECONDS)
             .get(topic).partitions().stream().allMatch(p -> p.leader() == 0), () -> "leaders of " + topic);
     }
 
-    private static SluiceConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    private SluiceConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", cluster.bootstrapServers());
         config.put("auto.offset.reset", "earliest");
@@ -93,7 +101,7 @@ class SluiceConsumerIT {
         return SluiceConsumer.create(config, Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer());
     }
 
-    private static Map<String, Object> groupConfig(String group, String assignor) {
+    private Map<String, Object> groupConfig(String group, String assignor) {
         Map<String, Object> config = new HashMap<>();
         config.put("group.id", group);
         config.put("partition.assignment.strategy", assignor);
@@ -103,7 +111,7 @@ class SluiceConsumerIT {
         return config;
     }
 
-    private static List<TopicPartition> partitions(String topic, int n) {
+    private List<TopicPartition> partitions(String topic, int n) {
         List<TopicPartition> out = new ArrayList<>();
         for (int p = 0; p < n; p++) {
             out.add(new TopicPartition(topic, p));
@@ -279,7 +287,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static Member sluiceMember(String name, String topic, String group, String assignor,
+    private Member sluiceMember(String name, String topic, String group, String assignor,
                                        Map<String, TopicPartition> readBy, Map<TopicPartition, String> owners) {
         Member[] self = new Member[1];
         self[0] = new Member(name, () -> {
@@ -339,7 +347,7 @@ class SluiceConsumerIT {
         return self[0];
     }
 
-    private static Member kafkaMember(String name, String topic, String group, String assignorClass,
+    private Member kafkaMember(String name, String topic, String group, String assignorClass,
                                       Map<String, TopicPartition> readBy, Map<TopicPartition, String> owners) {
         Member[] self = new Member[1];
         self[0] = new Member(name, () -> {
@@ -463,7 +471,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static void failIfAny(List<Member> members) {
+    private void failIfAny(List<Member> members) {
         for (Member m : members) {
             if (m.failure != null) {
                 throw new AssertionError(m.name + " failed", m.failure);
@@ -471,7 +479,7 @@ class SluiceConsumerIT {
         }
     }
 
-    private static String events(List<Member> members) {
+    private String events(List<Member> members) {
         StringBuilder b = new StringBuilder();
         for (Member m : members) {
             b.append("\n").append(m.name).append(": ").append(m.events);
@@ -568,5 +576,287 @@ class SluiceConsumerIT {
         }
         assertEquals(10, committed.get(new TopicPartition(topic, 0)).offset(), "commit in onPartitionsRevoked kept");
         assertEquals(10, committed.get(new TopicPartition(topic, 1)).offset());
+    }
+
+    /** A listener that records "assigned/revoked/lost [partitions]" events, in order. */
+    private static ConsumerRebalanceListener recording(List<String> events) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                events.add("revoked " + sorted(partitions));
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                events.add("assigned " + sorted(partitions));
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                events.add("lost " + sorted(partitions));
+            }
+        };
+    }
+
+    private static List<String> sorted(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::toString).sorted().toList();
+    }
+
+    private void produce(String topic, int partitions, int perPartition) throws Exception {
+        try (SluiceProducer<byte[], byte[]> producer = SluiceProducer.create(Map.of("bootstrap.servers",
+                cluster.bootstrapServers()), Serdes.byteArraySerializer(), Serdes.byteArraySerializer())) {
+            for (int i = 0; i < perPartition; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    producer.send(new ProducerRecord<>(topic, p, null, (topic + "-" + p + "-" + i)
+                        .getBytes(StandardCharsets.UTF_8), List.of(), null));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Keeps polling {@code consumer} on its own thread until stopped; rethrows its failure on {@link #close()}. */
+    private static final class Poller implements AutoCloseable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread;
+        /** The consumer's assignment after its latest poll (the consumer itself is single-threaded). */
+        volatile Set<TopicPartition> assignment = Set.of();
+
+        Poller(SluiceConsumer<byte[], byte[]> consumer) {
+            thread = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        consumer.poll(Duration.ofMillis(100));
+                        assignment = Set.copyOf(consumer.assignment());
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "poller");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(30_000);
+            if (failure.get() != null) {
+                throw new AssertionError("the polling thread failed", failure.get());
+            }
+        }
+    }
+
+    private GroupDescription describeGroup(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).get(30, TimeUnit.SECONDS).get(group);
+    }
+
+    /** commitAsync runs its callback in a later poll; auto commit commits on its own; close leaves the group. */
+    @Test
+    void commitAsyncWithCallbackAutoCommitAndCloseLeavesTheGroup() throws Exception {
+        String topic = "commit-modes";
+        createTopic(topic, 2);
+        produce(topic, 2, 10);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        String group = "commit-async-group";
+        Map<String, Object> config = groupConfig(group, "range");
+        config.put("session.timeout.ms", 45_000);
+        SluiceConsumer<byte[], byte[]> consumer = consumer(config);
+        try {
+            consumer.subscribe(List.of(topic));
+            int[] read = {0};
+            Await.until(Duration.ofSeconds(60), () -> {
+                read[0] += consumer.poll(Duration.ofMillis(100)).count();
+                return read[0] == 20;
+            }, () -> "read " + read[0] + " of 20");
+            List<Map<TopicPartition, OffsetAndMetadata>> done = new CopyOnWriteArrayList<>();
+            List<Exception> errors = new CopyOnWriteArrayList<>();
+            consumer.commitAsync((offsets, e) -> {
+                done.add(offsets);
+                if (e != null) {
+                    errors.add(e);
+                }
+            });
+            Await.until(Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(50));
+                return !done.isEmpty();
+            }, () -> "the commitAsync callback runs inside a later poll");
+            assertEquals(List.of(), errors);
+            assertEquals(10, done.get(0).get(p0).offset());
+            assertEquals(10, done.get(0).get(p1).offset());
+            assertEquals(10, consumer.committed(Set.of(p0)).get(p0).offset());
+            assertEquals(1, describeGroup(group).members().size());
+        } finally {
+            consumer.close();
+        }
+        // Far sooner than the 45 s session timeout: close sent LeaveGroup.
+        Await.until(Duration.ofSeconds(20), () -> describeGroup(group).members().isEmpty()
+            && "Empty".equals(describeGroup(group).state()), () -> "the closed member left: " + uncheckedDescribe(group));
+
+        String autoGroup = "auto-commit-group";
+        Map<String, Object> auto = groupConfig(autoGroup, "range");
+        auto.put("enable.auto.commit", true);
+        auto.put("auto.commit.interval.ms", 200);
+        try (SluiceConsumer<byte[], byte[]> c = consumer(auto)) {
+            c.subscribe(List.of(topic));
+            int[] read = {0};
+            Await.until(Duration.ofSeconds(60), () -> {
+                read[0] += c.poll(Duration.ofMillis(100)).count();
+                return read[0] == 20 && admin.listConsumerGroupOffsets(autoGroup).get(30, TimeUnit.SECONDS)
+                    .equals(Map.of(p0, 10L, p1, 10L));
+            }, () -> "auto commit of every position, read " + read[0]);
+        }
+    }
+
+    private String uncheckedDescribe(String group) {
+        try {
+            return String.valueOf(describeGroup(group));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** A pattern subscription picks up a matching topic created after it, and ignores others. */
+    @Test
+    void patternSubscriptionPicksUpANewMatchingTopic() throws Exception {
+        createTopic("pat-first", 1);
+        createTopic("nopat-other", 1);
+        produce("pat-first", 1, 5);
+        produce("nopat-other", 1, 5);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Map<String, Object> config = groupConfig("pattern-group", "range");
+        config.put("metadata.max.age.ms", 500);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (SluiceConsumer<byte[], byte[]> consumer = consumer(config)) {
+            consumer.subscribe(Pattern.compile("pat-.*"), recording(events));
+            Await.until(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                return seen.size() == 5;
+            }, () -> "records of pat-first: " + seen + " " + events);
+            assertEquals(Set.of("pat-first"), consumer.subscription());
+            createTopic("pat-second", 1);
+            produce("pat-second", 1, 5);
+            Await.until(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                return seen.size() == 10;
+            }, () -> "records of the new topic: " + seen + " " + events);
+            assertEquals(Set.of("pat-first", "pat-second"), consumer.subscription());
+            assertEquals(Set.of(new TopicPartition("pat-first", 0), new TopicPartition("pat-second", 0)),
+                consumer.assignment());
+            assertTrue(seen.stream().allMatch(v -> v.startsWith("pat-")), "only matching topics: " + seen);
+            assertEquals("assigned [pat-first-0]", events.get(0));
+            assertTrue(events.contains("assigned [pat-first-0, pat-second-0]")
+                || events.contains("assigned [pat-second-0]"), "the new topic is assigned: " + events);
+        }
+    }
+
+    /**
+     * A member that does not poll within max.poll.interval.ms leaves the group: the other member takes its
+     * partition, its next commit fails with CommitFailedException, and its next poll reports the partition lost
+     * (not revoked) before it rejoins, as Kafka's consumer does.
+     */
+    @Test
+    void maxPollIntervalExpiryRemovesTheMemberAndItsCommitFails() throws Exception {
+        String topic = "poll-interval";
+        String group = "poll-interval-group";
+        createTopic(topic, 2);
+        produce(topic, 2, 5);
+        List<String> slowEvents = new CopyOnWriteArrayList<>();
+        Map<String, Object> slowConfig = groupConfig(group, "range");
+        slowConfig.put("max.poll.interval.ms", 3_000);
+        slowConfig.put("client.id", "slow");
+        Map<String, Object> fastConfig = groupConfig(group, "range");
+        fastConfig.put("client.id", "fast");
+        try (SluiceConsumer<byte[], byte[]> slow = consumer(slowConfig);
+             SluiceConsumer<byte[], byte[]> fast = consumer(fastConfig)) {
+            slow.subscribe(List.of(topic), recording(slowEvents));
+            Await.until(Duration.ofSeconds(60), () -> {
+                slow.poll(Duration.ofMillis(100));
+                return slow.assignment().size() == 2;
+            }, () -> "the first member owns both partitions: " + slowEvents);
+            fast.subscribe(List.of(topic));
+            try (Poller poller = new Poller(fast)) {
+                Await.until(Duration.ofSeconds(60), () -> {
+                    slow.poll(Duration.ofMillis(100));
+                    return slow.assignment().size() == 1 && poller.assignment.size() == 1;
+                }, () -> "one partition each: " + slowEvents);
+                TopicPartition mine = slow.assignment().iterator().next();
+                slow.poll(Duration.ofMillis(100));
+                long position = slow.position(mine);
+                int eventsBefore = slowEvents.size();
+                // The slow member now stops polling; the group moves its partition to the other member.
+                Await.until(Duration.ofSeconds(60), () -> poller.assignment.size() == 2,
+                    () -> "the other member takes over: " + uncheckedDescribe(group));
+                assertEquals(1, describeGroup(group).members().size(), "the slow member was removed");
+                assertThrows(CommitFailedException.class,
+                    () -> slow.commitSync(Map.of(mine, new OffsetAndMetadata(position, -1, ""))));
+                assertEquals(eventsBefore, slowEvents.size(), "no listener call outside poll: " + slowEvents);
+                Await.until(Duration.ofSeconds(60), () -> {
+                    slow.poll(Duration.ofMillis(100));
+                    return slow.assignment().size() == 1 && poller.assignment.size() == 1;
+                }, () -> "the slow member rejoins: " + slowEvents);
+                List<String> after = slowEvents.subList(eventsBefore, slowEvents.size());
+                assertEquals("lost [" + mine + "]", after.get(0), "the expired member's partition is lost: " + slowEvents);
+                assertFalse(after.stream().anyMatch(e -> e.startsWith("revoked")), "lost, not revoked: " + slowEvents);
+                assertTrue(after.get(after.size() - 1).startsWith("assigned"), "then assigned again: " + slowEvents);
+            }
+        }
+    }
+
+    /**
+     * A static member (group.instance.id) restarted within session.timeout.ms gets its partitions back without
+     * a rebalance: the other member's listener is not called and its assignment does not change.
+     */
+    @Test
+    void staticMemberRestartedWithinTheSessionKeepsItsPartitionsWithoutARebalance() throws Exception {
+        String topic = "static-members";
+        String group = "static-group";
+        createTopic(topic, 4);
+        Map<String, Object> staticConfig = groupConfig(group, "range");
+        staticConfig.put("group.instance.id", "static-a");
+        staticConfig.put("session.timeout.ms", 30_000);
+        Map<String, Object> otherConfig = groupConfig(group, "range");
+        otherConfig.put("session.timeout.ms", 30_000);
+        List<String> otherEvents = new CopyOnWriteArrayList<>();
+        List<String> staticEvents = new CopyOnWriteArrayList<>();
+        try (SluiceConsumer<byte[], byte[]> other = consumer(otherConfig)) {
+            SluiceConsumer<byte[], byte[]> first = consumer(staticConfig);
+            Set<TopicPartition> before;
+            try {
+                first.subscribe(List.of(topic), recording(staticEvents));
+                other.subscribe(List.of(topic), recording(otherEvents));
+                try (Poller poller = new Poller(other)) {
+                    Await.until(Duration.ofSeconds(60), () -> {
+                        first.poll(Duration.ofMillis(100));
+                        return first.assignment().size() == 2 && poller.assignment.size() == 2;
+                    }, () -> "two partitions each: " + staticEvents + " " + otherEvents);
+                }
+                before = Set.copyOf(first.assignment());
+            } finally {
+                first.close();
+            }
+            Set<TopicPartition> otherBefore = Set.copyOf(other.assignment());
+            int otherEventsBefore = otherEvents.size();
+            GroupDescription during = describeGroup(group);
+            assertEquals(2, during.members().size(), "a closed static member stays in the group: " + during);
+            assertTrue(during.members().stream().anyMatch(m -> "static-a".equals(m.groupInstanceId())), during.toString());
+            try (Poller poller = new Poller(other);
+                 SluiceConsumer<byte[], byte[]> second = consumer(staticConfig)) {
+                List<String> secondEvents = new CopyOnWriteArrayList<>();
+                second.subscribe(List.of(topic), recording(secondEvents));
+                Await.until(Duration.ofSeconds(30), () -> {
+                    second.poll(Duration.ofMillis(100));
+                    return !second.assignment().isEmpty();
+                }, () -> "the restarted static member is assigned: " + secondEvents);
+                assertEquals(before, second.assignment(), "the same partitions as before the restart");
+                // Give a rebalance, if one had been triggered, the time to reach the other member.
+                for (int i = 0; i < 10; i++) {
+                    second.poll(Duration.ofMillis(100));
+                }
+            }
+            assertEquals(otherBefore, other.assignment(), "the other member's assignment is unchanged");
+            assertEquals(otherEventsBefore, otherEvents.size(), "no rebalance reached the other member: " + otherEvents);
+        }
     }
 }
