@@ -4,17 +4,19 @@ import io.sluice.cli.common.ExitCodes;
 import io.sluice.cli.common.ToolCommand;
 import io.sluice.cli.common.ToolException;
 import io.sluice.cli.common.ToolRunner;
-import io.sluice.client.network.KafkaConnection;
+import io.sluice.client.network.NetworkClient;
+import io.sluice.common.ApiException;
 import io.sluice.common.Errors;
+import io.sluice.common.Node;
 import io.sluice.common.Uuid;
 import io.sluice.protocol.message.CreateTopicsRequest;
 import io.sluice.protocol.message.CreateTopicsResponse;
 import io.sluice.protocol.message.MetadataRequest;
 import io.sluice.protocol.message.MetadataResponse;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import io.sluice.protocol.ApiMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,52 +58,65 @@ public final class DemoTopicCommand extends ToolCommand {
         if (partitions < 1 || replicationFactor < 1 || timeoutMs < 1) {
             throw usageError("--partitions, --replication-factor and --timeout-ms must be > 0");
         }
-        List<InetSocketAddress> brokers = parseBootstrap(bootstrapServer);
+        List<Node> brokers = parseBootstrap(bootstrapServer);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         String lastProblem = "no attempt yet";
         boolean created = false;
-        while (System.nanoTime() - deadline < 0) {
-            for (InetSocketAddress broker : brokers) {
-                try (KafkaConnection connection = KafkaConnection.open(broker, KafkaConnection.Settings.defaults("sluice-quickstart"))) {
-                    if (!created) {
-                        Errors error = create(connection);
-                        if (error == Errors.NONE) {
-                            out().println("Created topic " + topic + ".");
-                        } else if (error == Errors.TOPIC_ALREADY_EXISTS) {
-                            out().println("Topic " + topic + " already exists.");
-                        } else if (error == Errors.INVALID_REPLICATION_FACTOR || error.retriable()) {
-                            lastProblem = "CreateTopics answered " + error + " (the cluster may still be starting)";
-                            continue;
-                        } else {
-                            throw ToolException.failed("Could not create topic " + topic + ": " + error);
+        try (NetworkClient client = new NetworkClient(NetworkClient.Settings.defaults("sluice-quickstart"))) {
+            while (System.nanoTime() - deadline < 0) {
+                for (Node broker : brokers) {
+                    try {
+                        if (!created) {
+                            Errors error = create(client, broker);
+                            if (error == Errors.NONE) {
+                                out().println("Created topic " + topic + ".");
+                            } else if (error == Errors.TOPIC_ALREADY_EXISTS) {
+                                out().println("Topic " + topic + " already exists.");
+                            } else if (error == Errors.INVALID_REPLICATION_FACTOR || error.retriable()) {
+                                lastProblem = "CreateTopics answered " + error + " (the cluster may still be starting)";
+                                continue;
+                            } else {
+                                throw ToolException.failed("Could not create topic " + topic + ": " + error);
+                            }
+                            created = true;
                         }
-                        created = true;
+                        String problem = leaderlessPartitions(client, broker);
+                        if (problem.isEmpty()) {
+                            out().flush();
+                            return ExitCodes.OK;
+                        }
+                        lastProblem = problem;
+                    } catch (ApiException e) {
+                        lastProblem = broker.address() + ": " + e.getMessage();
                     }
-                    String problem = leaderlessPartitions(connection);
-                    if (problem.isEmpty()) {
-                        out().flush();
-                        return ExitCodes.OK;
-                    }
-                    lastProblem = problem;
-                } catch (IOException e) {
-                    lastProblem = e.getMessage();
                 }
+                Thread.sleep(RETRY_PAUSE_MS);
             }
-            Thread.sleep(RETRY_PAUSE_MS);
         }
         throw ToolException.failed("Topic " + topic + " was not ready within " + timeoutMs + " ms: " + lastProblem);
     }
 
-    private Errors create(KafkaConnection connection) throws IOException {
-        CreateTopicsResponse response = connection.send(new CreateTopicsRequest(List.of(new CreateTopicsRequest.Topic(
+    /** Sends {@code request} to {@code broker} and waits; a failed exchange throws its {@link ApiException}. */
+    private static <R extends ApiMessage> R call(NetworkClient client, Node broker, ApiMessage request)
+            throws InterruptedException {
+        try {
+            return client.<R>send(broker, request).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ApiException api ? api
+                : new ApiException(Errors.NETWORK_EXCEPTION, String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    private Errors create(NetworkClient client, Node broker) throws InterruptedException {
+        CreateTopicsResponse response = call(client, broker, new CreateTopicsRequest(List.of(new CreateTopicsRequest.Topic(
             topic, partitions, replicationFactor, List.of(), List.of())), 30_000, false));
         return response.topics().stream().filter(t -> topic.equals(t.name())).findFirst()
             .map(t -> Errors.forCode(t.errorCode())).orElse(Errors.UNKNOWN_SERVER_ERROR);
     }
 
     /** Empty if the topic has all its partitions, each with a leader; otherwise what is missing. */
-    private String leaderlessPartitions(KafkaConnection connection) throws IOException {
-        MetadataResponse response = connection.send(new MetadataRequest(
+    private String leaderlessPartitions(NetworkClient client, Node broker) throws InterruptedException {
+        MetadataResponse response = call(client, broker, new MetadataRequest(
             List.of(new MetadataRequest.Topic(Uuid.ZERO, topic)), false, false, false));
         for (MetadataResponse.Topic t : response.topics()) {
             if (!topic.equals(t.name())) {
@@ -116,15 +131,15 @@ public final class DemoTopicCommand extends ToolCommand {
         return "Metadata does not list " + topic + " yet";
     }
 
-    private List<InetSocketAddress> parseBootstrap(String value) {
-        List<InetSocketAddress> out = new ArrayList<>();
+    private List<Node> parseBootstrap(String value) {
+        List<Node> out = new ArrayList<>();
         for (String hostPort : value.split(",")) {
             int colon = hostPort.lastIndexOf(':');
             String port = colon < 0 ? "" : hostPort.substring(colon + 1).strip();
             if (colon <= 0 || !port.matches("[0-9]{1,5}")) {
                 throw usageError("Invalid --bootstrap-server '" + value + "': '" + hostPort + "' is not host:port");
             }
-            out.add(new InetSocketAddress(hostPort.substring(0, colon).strip(), Integer.parseInt(port)));
+            out.add(new Node(-1 - out.size(), hostPort.substring(0, colon).strip(), Integer.parseInt(port)));
         }
         return out;
     }

@@ -1224,7 +1224,10 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
             valueBytes == null ? -1 : valueBytes.length);
     }
 
-    /** Up to max.poll.records buffered records, advancing positions; starts where the last drain stopped. */
+    /**
+     * Up to max.poll.records buffered records, advancing positions; starts where the last drain stopped (on the
+     * partition it left records of, else the next one).
+     */
     @SuppressWarnings("unchecked")
     private ConsumerRecords<K, V> drain() {
         Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
@@ -1255,7 +1258,10 @@ public final class SluiceConsumer<K, V> implements AutoCloseable {
             if (!mine.isEmpty()) {
                 out.put(tp, mine);
                 if (left == 0) {
-                    nextDrainStart = (nextDrainStart + i + 1) % n;
+                    // Like Kafka's consumer, finish one partition's fetched data before the next: partitions then
+                    // run dry one at a time and each is fetched again while the others still have records to
+                    // return, instead of all running dry together and the consumer waiting for the broker.
+                    nextDrainStart = (nextDrainStart + i + (s.buffered.isEmpty() ? 1 : 0)) % n;
                 }
             }
         }

@@ -45,7 +45,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The asynchronous, pipelining connection pool shared by Sluice's producer and admin client.
+ * The asynchronous, pipelining connection pool shared by Sluice's producer, consumer and admin client, the
+ * broker's follower fetchers and the tools.
  *
  * <ul>
  *   <li>One TCP connection per node, opened on the first request to it. Each new connection first negotiates
@@ -69,6 +70,9 @@ import org.apache.logging.log4j.Logger;
  */
 public final class NetworkClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(NetworkClient.class);
+    /** The client software name and version sent in ApiVersions requests. */
+    public static final String CLIENT_SOFTWARE_NAME = "sluice-java";
+    public static final String CLIENT_SOFTWARE_VERSION = "0.1.0";
     private static final short API_VERSIONS_PREFERRED = 3;
     private static final double JITTER = 0.2;
 
@@ -398,8 +402,7 @@ public final class NetworkClient implements AutoCloseable {
 
         private void sendApiVersions(short version, boolean mayRetry) {
             int correlationId = nextCorrelationId++;
-            ApiVersionsRequest request = new ApiVersionsRequest(KafkaConnection.CLIENT_SOFTWARE_NAME,
-                KafkaConnection.CLIENT_SOFTWARE_VERSION);
+            ApiVersionsRequest request = new ApiVersionsRequest(CLIENT_SOFTWARE_NAME, CLIENT_SOFTWARE_VERSION);
             writeFrame(ApiCodec.encodeRequest(new RequestHeader(ApiKey.API_VERSIONS, version, correlationId,
                 settings.clientId()), request));
             channel.flush();

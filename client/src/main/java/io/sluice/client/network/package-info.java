@@ -1,8 +1,8 @@
 /**
  * Connections to Kafka-protocol brokers. {@link io.sluice.client.network.NetworkClient} is the asynchronous,
- * Netty-based connection pool of Sluice's producer and admin client (one connection per node, ApiVersions
- * negotiation, in-flight limit, request timeouts, reconnect backoff with jitter, CompletableFuture results).
- * {@link io.sluice.client.network.KafkaConnection} is a blocking, one-request-at-a-time connection for a
- * dedicated thread (follower fetchers, tools, tests).
+ * Netty-based connection pool of Sluice's producer, consumer and admin client and of the broker's follower
+ * fetchers (one connection per node, ApiVersions negotiation, in-flight limit, request timeouts, reconnect
+ * backoff with jitter, CompletableFuture results). A dedicated thread may wait on a result's future; an event
+ * loop must not.
  */
 package io.sluice.client.network;

@@ -1,6 +1,6 @@
 package io.sluice.core.server;
 
-import io.sluice.client.network.KafkaConnection;
+import io.sluice.client.network.NetworkClient;
 import io.sluice.common.Scheduler;
 import io.sluice.common.ThreadScheduler;
 import io.sluice.common.Time;
@@ -168,8 +168,11 @@ public final class BrokerServer implements AutoCloseable {
         ReplicationConfig replication = config.replicationConfig();
         ZkIsrWriter isrWriter = new ZkIsrWriter(store);
         toClose.push(isrWriter);
-        KafkaConnection.Settings fetcherConnection = new KafkaConnection.Settings("broker-" + brokerId + "-fetcher",
-            replication.socketTimeoutMs(), replication.socketTimeoutMs(), -1, -1,
+        // One request at a time per fetcher; a dead leader costs at most replica.socket.timeout.ms per call, then
+        // the fetcher backs off (replica.fetch.backoff.ms) and the client reconnects with jittered backoff.
+        NetworkClient.Settings fetcherConnection = new NetworkClient.Settings("broker-" + brokerId + "-fetcher",
+            replication.socketTimeoutMs(), replication.socketTimeoutMs(), Math.min(50, replication.fetchBackoffMs()),
+            Math.max(1_000, replication.fetchBackoffMs()), 1,
             Math.max(replication.fetchResponseMaxBytes(), replication.fetchMaxBytes()) + 1024 * 1024);
         ReplicaManager replicas = new ReplicaManager(brokerId, logManager, new HighWatermarkCheckpoints(config.logDirs()),
             logDefaults, time, completions, replication, isrWriter,

@@ -3,8 +3,9 @@ package io.sluice.core.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.client.network.KafkaConnection;
+import io.sluice.client.network.NetworkClient;
 import io.sluice.common.Errors;
+import io.sluice.common.Node;
 import io.sluice.common.Time;
 import io.sluice.common.Uuid;
 import io.sluice.coordinator.metadata.PartitionState;
@@ -15,6 +16,7 @@ import io.sluice.core.log.TopicPartition;
 import io.sluice.core.network.Listener;
 import io.sluice.core.server.BrokerConfig;
 import io.sluice.core.server.BrokerServer;
+import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ProduceRequest;
 import io.sluice.protocol.message.ProduceResponse;
 import java.net.InetSocketAddress;
@@ -26,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
@@ -117,6 +121,13 @@ class ReplicationIT {
             .orElseThrow();
     }
 
+    /** Sends a v9 Produce to {@code broker} and waits for the answer. */
+    private ProduceResponse produce(NetworkClient client, int broker, ProduceRequest request) throws Exception {
+        InetSocketAddress a = address(broker);
+        return client.<ProduceResponse>send(new Node(broker, a.getHostString(), a.getPort()), ApiKey.PRODUCE, (short) 9,
+            v -> request).get(30, TimeUnit.SECONDS);
+    }
+
     private InetSocketAddress address(int broker) {
         Listener l = brokers.get(broker).boundListeners().get(0);
         return new InetSocketAddress("127.0.0.1", l.port());
@@ -132,12 +143,11 @@ class ReplicationIT {
         while (System.nanoTime() < deadline) {
             Optional<PartitionState> s = state(partition);
             if (s.isPresent() && s.get().hasLeader() && brokers.containsKey(s.get().leader())) {
-                try (KafkaConnection c = KafkaConnection.open(address(s.get().leader()),
-                        KafkaConnection.Settings.defaults("replication-it"))) {
+                try (NetworkClient c = new NetworkClient(NetworkClient.Settings.defaults("replication-it"))) {
                     ProduceRequest request = new ProduceRequest(null, (short) -1, 20_000, List.of(
                         new ProduceRequest.TopicData(TOPIC, List.of(new ProduceRequest.TopicData.PartitionData(partition,
                             ReplicationHarness.batch(values))))));
-                    ProduceResponse response = c.send(request, (short) 9);
+                    ProduceResponse response = produce(c, s.get().leader(), request);
                     ProduceResponse.Response.PartitionResponse r = response.responses().get(0).partitionResponses().get(0);
                     Errors error = Errors.forCode(r.errorCode());
                     if (error == Errors.NONE) {
@@ -147,8 +157,8 @@ class ReplicationIT {
                         throw new AssertionError("Produce failed with " + error + ": " + r.errorMessage());
                     }
                     last = error + ": " + r.errorMessage();
-                } catch (java.io.IOException e) {
-                    last = e.toString();
+                } catch (ExecutionException e) {
+                    last = e.getCause().toString();
                 }
             }
             Thread.sleep(100);
@@ -251,10 +261,10 @@ class ReplicationIT {
 
         zookeeper.stop();
         await("the leader noticing the lost connection", () -> !leaderReplicas.isZooKeeperSessionValid());
-        try (KafkaConnection c = KafkaConnection.open(address(leader), KafkaConnection.Settings.defaults("it"))) {
-            ProduceResponse response = c.send(new ProduceRequest(null, (short) 1, 5_000, List.of(
+        try (NetworkClient c = new NetworkClient(NetworkClient.Settings.defaults("it"))) {
+            ProduceResponse response = produce(c, leader, new ProduceRequest(null, (short) 1, 5_000, List.of(
                 new ProduceRequest.TopicData(TOPIC, List.of(new ProduceRequest.TopicData.PartitionData(0,
-                    ReplicationHarness.batch("while-cut-off")))))), (short) 9);
+                    ReplicationHarness.batch("while-cut-off")))))));
             assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(),
                 response.responses().get(0).partitionResponses().get(0).errorCode());
         }

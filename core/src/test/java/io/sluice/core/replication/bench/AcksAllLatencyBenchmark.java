@@ -1,7 +1,8 @@
 package io.sluice.core.replication.bench;
 
-import io.sluice.client.network.KafkaConnection;
+import io.sluice.client.network.NetworkClient;
 import io.sluice.common.Errors;
+import io.sluice.common.Node;
 import io.sluice.common.Time;
 import io.sluice.common.Uuid;
 import io.sluice.coordinator.metadata.PartitionState;
@@ -10,6 +11,7 @@ import io.sluice.coordinator.zk.ZooKeeperClients;
 import io.sluice.coordinator.zk.ZooKeeperConfig;
 import io.sluice.core.server.BrokerConfig;
 import io.sluice.core.server.BrokerServer;
+import io.sluice.protocol.ApiKey;
 import io.sluice.protocol.message.ProduceRequest;
 import io.sluice.protocol.message.ProduceResponse;
 import io.sluice.record.MemoryRecords;
@@ -97,7 +99,8 @@ public final class AcksAllLatencyBenchmark {
         for (int p = 0; p < producers; p++) {
             results.add(pool.submit(() -> {
                 long[] out = new long[perProducer];
-                try (KafkaConnection c = KafkaConnection.open(leader, KafkaConnection.Settings.defaults("bench"))) {
+                try (NetworkClient c = new NetworkClient(NetworkClient.Settings.defaults("bench"))) {
+                    Node node = new Node(0, leader.getHostString(), leader.getPort());
                     for (int i = 0; i < perProducer; i++) {
                         RecordBatchBuilder b = new RecordBatchBuilder();
                         b.append(System.currentTimeMillis(), null, new byte[100]);
@@ -106,7 +109,7 @@ public final class AcksAllLatencyBenchmark {
                             new ProduceRequest.TopicData("bench", List.of(new ProduceRequest.TopicData.PartitionData(0,
                                 records)))));
                         long t0 = System.nanoTime();
-                        ProduceResponse r = c.send(request, (short) 9);
+                        ProduceResponse r = c.<ProduceResponse>send(node, ApiKey.PRODUCE, (short) 9, v -> request).get();
                         out[i] = System.nanoTime() - t0;
                         short code = r.responses().get(0).partitionResponses().get(0).errorCode();
                         if (code != 0) {
