@@ -30,7 +30,7 @@ import java.util.Random;
  * <pre>
  * mvn -q -B -pl core test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -cp core/target/test-classes:core/target/classes:$(cat core/cp.txt) \
- *     io.sluice.core.log.bench.LogAppendBenchmark [dir] [totalMiB]
+ *     io.sluice.core.log.bench.LogAppendBenchmark [dir] [totalMiB] [recordsPerBatch,...]
  * dd if=/dev/zero of=[dir]/ddtest bs=1M count=1024 conv=fdatasync; rm [dir]/ddtest
  * </pre>
  * For 1 KiB and 16 KiB uncompressed batches (1 and 16 records of about 1000 random bytes) it appends
@@ -56,8 +56,9 @@ public final class LogAppendBenchmark {
         System.out.printf("Log benchmark in %s, %d MiB per run, Java %s, %d CPUs, load average %.2f%n",
             base.toAbsolutePath(), totalBytes >> 20, System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        for (int recordsPerBatch : new int[] {1, 16}) {
-            run(base, recordsPerBatch, totalBytes);
+        String[] sizes = (args.length > 2 ? args[2] : "1,16").split(",");
+        for (String recordsPerBatch : sizes) {
+            run(base, Integer.parseInt(recordsPerBatch.trim()), totalBytes);
         }
     }
 
