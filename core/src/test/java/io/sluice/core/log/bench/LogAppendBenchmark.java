@@ -80,6 +80,7 @@ public final class LogAppendBenchmark {
                 int batches = 0;
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long cpuStart = threads.getCurrentThreadCpuTime();
+                long userStart = threads.getCurrentThreadUserTime();
                 long start = System.nanoTime();
                 while (appended < totalBytes) {
                     log.appendAsLeader(pool.get(batches % pool.size()), 0, AppendOrigin.CLIENT);
@@ -88,12 +89,14 @@ public final class LogAppendBenchmark {
                 }
                 long appendNs = System.nanoTime() - start;
                 long appendCpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
+                long appendUserNs = threads.getCurrentThreadUserTime() - userStart;
                 log.flush();
                 long flushedNs = System.nanoTime() - start;
                 System.out.printf("%2d x 1 KiB records, %6d-byte batches: %,d batches, append %7.1f MB/s (%.0f batches/s, "
-                        + "%.2f us CPU each = %.1f MB/s per core), append+fsync %7.1f MB/s%n", recordsPerBatch,
-                    batchBytes, batches, mbPerSecond(appended, appendNs), batches / (appendNs / 1e9),
-                    appendCpuNs / 1e3 / batches, mbPerSecond(appended, appendCpuNs), mbPerSecond(appended, flushedNs));
+                        + "%.2f us CPU each (%.2f user + %.2f kernel) = %.1f MB/s per core), append+fsync %7.1f MB/s%n",
+                    recordsPerBatch, batchBytes, batches, mbPerSecond(appended, appendNs), batches / (appendNs / 1e9),
+                    appendCpuNs / 1e3 / batches, appendUserNs / 1e3 / batches, (appendCpuNs - appendUserNs) / 1e3 / batches,
+                    mbPerSecond(appended, appendCpuNs), mbPerSecond(appended, flushedNs));
                 readBack(log, appended);
             } finally {
                 log.close();
