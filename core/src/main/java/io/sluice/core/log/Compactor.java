@@ -131,8 +131,8 @@ final class Compactor {
                     cleaned.deleteFiles();
                     continue;
                 }
+                cleaned.onBecomeInactive(); // first: it cuts the file to its logical size, which the flush makes durable
                 cleaned.flush();
-                cleaned.onBecomeInactive();
                 beforeSwap.run();
             } catch (IOException | RuntimeException e) {
                 cleaned.deleteFiles();

@@ -62,6 +62,12 @@ public final class LeaderEpochCache {
     private final String name;
     /** Epoch → start offset. Guarded by this. */
     private final TreeMap<Integer, Long> epochs = new TreeMap<>();
+    /**
+     * The latest epoch {@link #assign} left in place or added, and its start offset, or -1 after any other change:
+     * the leader's every append assigns the same epoch again, and this answers that without a map lookup.
+     */
+    private int assignedEpoch = -1;
+    private long assignedStart;
 
     /**
      * Loads the checkpoint in {@code partitionDir} (a missing file is an empty cache; a malformed one is logged and
@@ -109,8 +115,15 @@ public final class LeaderEpochCache {
         if (epoch < 0 || startOffset < 0) {
             return;
         }
+        if (epoch == assignedEpoch && assignedStart <= startOffset) {
+            return;
+        }
         Long known = epochs.get(epoch);
         if (known != null && known <= startOffset) {
+            if (epoch == epochs.lastKey()) {
+                assignedEpoch = epoch;
+                assignedStart = known;
+            }
             return;
         }
         Map.Entry<Integer, Long> latest = epochs.lastEntry();
@@ -120,11 +133,14 @@ public final class LeaderEpochCache {
         }
         epochs.entrySet().removeIf(e -> e.getKey() >= epoch || e.getValue() >= startOffset);
         epochs.put(epoch, startOffset);
+        assignedEpoch = epoch;
+        assignedStart = startOffset;
         flush();
     }
 
     /** Removes the entries whose start offset is at or above {@code endOffset} (the log was truncated there). */
     public synchronized void truncateFromEnd(long endOffset) {
+        assignedEpoch = -1;
         if (epochs.entrySet().removeIf(e -> e.getValue() >= endOffset)) {
             flush();
         }
@@ -135,6 +151,7 @@ public final class LeaderEpochCache {
      * epoch that contains it up to it.
      */
     public synchronized void truncateFromStart(long startOffset) {
+        assignedEpoch = -1;
         Integer epoch = null;
         long start = -1;
         for (Map.Entry<Integer, Long> e : epochs.entrySet()) {
@@ -154,6 +171,7 @@ public final class LeaderEpochCache {
 
     /** Forgets everything (the log was emptied). */
     public synchronized void clear() {
+        assignedEpoch = -1;
         if (!epochs.isEmpty()) {
             epochs.clear();
             flush();

@@ -7,13 +7,17 @@ import io.sluice.record.RecordFormatException;
 import io.sluice.record.RecordIterator;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -35,6 +39,22 @@ import org.apache.logging.log4j.Logger;
  * field, and readers never look past the size they read; the owning log publishes its log end offset after
  * that, so a reader that saw an offset below the log end finds its bytes.
  *
+ * <h2>Writes through a memory-mapped window</h2>
+ * {@link #append} copies the batches into a shared {@link MappedByteBuffer} over the file region at the segment's
+ * end (no system call per append). The bytes are then in the page cache, exactly as after a {@code write}: readers
+ * of the channel ({@code pread}, {@code transferTo}) see them, and a crash of the broker process loses nothing.
+ * Before a window is mapped, the file is extended to the window's end by writing zeros ({@link #WINDOW_BYTES} at
+ * most, never beyond {@code segment.bytes} unless one append needs more), so the file system allocates the blocks
+ * then and a full disk fails that write with an {@link IOException} rather than a fault on a mapped page later.
+ * Hence the file may be longer than the segment: {@link #sizeInBytes()} (the logical size) is what readers and
+ * scans use, never the file length. When the segment stops taking appends ({@link #onBecomeInactive}, at roll,
+ * close, cleaning) or is truncated, the window is dropped and the file cut to its logical size. After a crash the
+ * file may still end with zeros past the last batch; load treats them like any torn tail (a batch length of 0 is
+ * impossible) and {@link #recover} cuts them off. The writer is the only code that touches a window; windows are
+ * never unmapped explicitly (the garbage collector unmaps them once unreachable), so no access can hit an
+ * unmapped page. {@link #flush} forces the windows written since the last flush ({@code msync}) and then the
+ * channel ({@code fsync}, which also makes the file length durable).
+ *
  * <h2>Ownership</h2>
  * The segment owns its file channel and index mappings. {@link FileRecordsSlice}s handed to readers share the
  * channel; the log therefore closes a segment that left the log only after {@code file.delete.delay.ms}.
@@ -45,8 +65,23 @@ public final class LogSegment implements Closeable {
     private record MaxTimestamp(long timestamp, long offset) {
     }
 
+    /** The most bytes a write window maps (and preallocates with zeros) at a time. */
+    static final int WINDOW_BYTES = 8 * 1024 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1024 * 1024).asReadOnlyBuffer();
+
     private final Path dir;
     private final long baseOffset;
+    /** segment.bytes: windows reach no further than this unless one append needs more. */
+    private final int maxSegmentBytes;
+    /** Writer only: the current write window over [windowStart, windowStart + capacity), or null. */
+    private MappedByteBuffer window;
+    private long windowStart;
+    /** Writer only: the file length (at least the size; longer while zeros are preallocated past it). */
+    private long fileLength;
+    /** The window in use, for {@link #flush} from other threads. */
+    private volatile MappedByteBuffer currentWindow;
+    /** Windows the writer left since the last {@link #flush}; forced and dropped by it. */
+    private final ConcurrentLinkedQueue<MappedByteBuffer> retiredWindows = new ConcurrentLinkedQueue<>();
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
@@ -63,9 +98,10 @@ public final class LogSegment implements Closeable {
     private int bytesSinceLastIndexEntry;
     private final boolean indexFilesExisted;
 
-    private LogSegment(Path dir, long baseOffset, String suffix, int indexIntervalBytes, long rollJitterMs,
-                       long createdMs, boolean fresh) throws IOException {
+    private LogSegment(Path dir, long baseOffset, String suffix, int indexIntervalBytes, int maxSegmentBytes,
+                       long rollJitterMs, long createdMs, boolean fresh) throws IOException {
         this.dir = dir;
+        this.maxSegmentBytes = maxSegmentBytes;
         this.baseOffset = baseOffset;
         this.suffix = suffix;
         this.indexIntervalBytes = indexIntervalBytes;
@@ -101,6 +137,7 @@ public final class LogSegment implements Closeable {
             throw new IOException("Segment " + logFile + " is " + length + " bytes, more than 2^31 - 1");
         }
         this.size = (int) length;
+        this.fileLength = length;
         this.nextOffset = baseOffset;
         this.maxTimestamp = new MaxTimestamp(RecordBatch.NO_TIMESTAMP, baseOffset);
     }
@@ -111,8 +148,8 @@ public final class LogSegment implements Closeable {
      */
     static LogSegment create(Path dir, long baseOffset, String suffix, LogConfig config, long rollJitterMs, Time time)
             throws IOException {
-        LogSegment segment = new LogSegment(dir, baseOffset, suffix, config.indexIntervalBytes(), rollJitterMs,
-            time.milliseconds(), true);
+        LogSegment segment = new LogSegment(dir, baseOffset, suffix, config.indexIntervalBytes(), config.segmentBytes(),
+            rollJitterMs, time.milliseconds(), true);
         segment.resizeIndexes(config.segmentIndexBytes());
         return segment;
     }
@@ -125,7 +162,8 @@ public final class LogSegment implements Closeable {
             throws IOException {
         Path logFile = LogFileNames.logFile(dir, baseOffset, suffix);
         long createdMs = Files.getLastModifiedTime(logFile).toMillis();
-        return new LogSegment(dir, baseOffset, suffix, config.indexIntervalBytes(), rollJitterMs, createdMs, false);
+        return new LogSegment(dir, baseOffset, suffix, config.indexIntervalBytes(), config.segmentBytes(),
+            rollJitterMs, createdMs, false);
     }
 
     public long baseOffset() {
@@ -219,11 +257,7 @@ public final class LogSegment implements Closeable {
             throw new IllegalStateException("Segment " + logFile() + " of " + start + " bytes cannot take " + count
                 + " more");
         }
-        ByteBuffer source = batches.duplicate();
-        long at = start;
-        while (source.hasRemaining()) {
-            at += channel.write(source, at);
-        }
+        write(start, batches);
         int base = batches.position();
         long lastOffset = nextOffset - 1;
         for (int p = 0; p < count; ) {
@@ -236,6 +270,72 @@ public final class LogSegment implements Closeable {
         }
         size = start + count;
         nextOffset = lastOffset + 1;
+    }
+
+    /** Copies {@code bytes} (position to limit; the buffer itself is not changed) into the file at {@code at}. */
+    private void write(long at, ByteBuffer bytes) throws IOException {
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException(); // the window would outlive it; readers could not see the bytes
+        }
+        int from = bytes.position();
+        int remaining = bytes.remaining();
+        long position = at;
+        while (remaining > 0) {
+            MappedByteBuffer w = window;
+            if (w == null || position < windowStart || position >= windowStart + w.capacity()) {
+                w = mapWindow(position, remaining);
+            }
+            int index = (int) (position - windowStart);
+            int n = Math.min(remaining, w.capacity() - index);
+            w.put(index, bytes, from, n);
+            from += n;
+            remaining -= n;
+            position += n;
+        }
+    }
+
+    /**
+     * Maps a new write window starting at {@code position} for at least {@code bytes} bytes, after extending the
+     * file with zeros to the window's end.
+     */
+    private MappedByteBuffer mapWindow(long position, int bytes) throws IOException {
+        long room = Math.max(0, (long) maxSegmentBytes - position);
+        long end = Math.min(Integer.MAX_VALUE, position + Math.max(bytes, Math.min(WINDOW_BYTES, room)));
+        retireWindow();
+        long length = fileLength;
+        while (length < end) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), end - length));
+            length += channel.write(zeros, length);
+            fileLength = length;
+        }
+        MappedByteBuffer w = channel.map(FileChannel.MapMode.READ_WRITE, position, end - position);
+        window = w;
+        windowStart = position;
+        currentWindow = w;
+        return w;
+    }
+
+    /** Drops the write window (keeping it for the next flush). Writer only. */
+    private void retireWindow() {
+        MappedByteBuffer w = window;
+        if (w != null) {
+            retiredWindows.add(w);
+            window = null;
+            currentWindow = null;
+        }
+    }
+
+    /**
+     * Ends the current writes: drops the window and cuts the file to the segment's logical size (removing the
+     * preallocated zeros). Writer only.
+     */
+    private void finishWrites() throws IOException {
+        retireWindow();
+        if (fileLength > size && channel.isOpen()) {
+            channel.truncate(size);
+        }
+        fileLength = Math.min(fileLength, size);
     }
 
     /** Index bookkeeping for one batch at {@code position}; shared by append, recovery and rebuilds. */
@@ -271,6 +371,11 @@ public final class LogSegment implements Closeable {
      * to their entries. Writer only.
      */
     void onBecomeInactive() {
+        try {
+            finishWrites();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cutting " + logFile() + " to its size " + size + " failed", e);
+        }
         MaxTimestamp max = maxTimestamp;
         if (max.timestamp() >= 0) {
             timeIndex.maybeAppend(max.timestamp(), max.offset());
@@ -294,7 +399,9 @@ public final class LogSegment implements Closeable {
         int position = (int) first.get().position();
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        retireWindow();
         channel.truncate(position);
+        fileLength = position;
         size = position;
         recomputeTailState();
         if (position == 0) {
@@ -312,6 +419,7 @@ public final class LogSegment implements Closeable {
      * @return the number of bytes cut off the end
      */
     int recover(int maxIndexBytes, Consumer<RecordBatch> onValidBatch) throws IOException {
+        retireWindow();
         resetIndexes(maxIndexBytes);
         long fileSize = channel.size();
         FileBatchScanner scanner = new FileBatchScanner(channel, 0, fileSize, 256 * 1024);
@@ -352,6 +460,7 @@ public final class LogSegment implements Closeable {
                 logFile(), problem, validBytes, cut, nextOffset - 1);
             channel.truncate(validBytes);
         }
+        fileLength = validBytes;
         return (int) cut;
     }
 
@@ -599,6 +708,15 @@ public final class LogSegment implements Closeable {
 
     /** Forces the log file and both indexes to disk. */
     void flush() throws IOException {
+        // FileChannel.force is only specified to cover writes through the channel; force the mapped windows too.
+        MappedByteBuffer retired;
+        while ((retired = retiredWindows.poll()) != null) {
+            retired.force();
+        }
+        MappedByteBuffer current = currentWindow;
+        if (current != null) {
+            current.force();
+        }
         channel.force(true);
         offsetIndex.flush();
         timeIndex.flush();
@@ -647,10 +765,13 @@ public final class LogSegment implements Closeable {
         } catch (IOException e) {
             log.warn("Closing {} failed: {}", logFile(), e.toString());
         }
+        retiredWindows.clear();
     }
 
     /** Closes the files and deletes them. */
     void deleteFiles() throws IOException {
+        retireWindow();
+        retiredWindows.clear();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
         try {

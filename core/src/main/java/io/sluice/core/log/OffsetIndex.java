@@ -65,7 +65,7 @@ final class OffsetIndex extends MappedIndex {
         View v = view();
         int n = v.entries;
         if (n > 0) {
-            Entry last = entryAt(reader(v), n - 1);
+            Entry last = entryAt(v.buffer, n - 1); // absolute reads only: no cursor needed
             if (offset <= last.offset() || position <= last.position()) {
                 throw new IllegalArgumentException("Index " + file() + ": entry (" + offset + ", " + position
                     + ") is not after the last entry (" + last.offset() + ", " + last.position() + ")");

@@ -76,7 +76,7 @@ final class TimeIndex extends MappedIndex {
         View v = view();
         int n = v.entries;
         if (n > 0) {
-            Entry last = entryAt(reader(v), n - 1);
+            Entry last = entryAt(v.buffer, n - 1); // absolute reads only: no cursor needed
             if (timestamp <= last.timestamp()) {
                 return;
             }

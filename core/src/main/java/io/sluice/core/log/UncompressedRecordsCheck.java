@@ -21,12 +21,12 @@ import java.nio.ByteBuffer;
  */
 final class UncompressedRecordsCheck {
     private final ByteBuffer payload;
-    private final String batchName;
+    private final RecordBatch batch;
     private int position;
 
     private UncompressedRecordsCheck(RecordBatch batch) {
         this.payload = batch.payload();
-        this.batchName = "Record batch at base offset " + batch.baseOffset();
+        this.batch = batch;
     }
 
     /**
@@ -149,6 +149,7 @@ final class UncompressedRecordsCheck {
     }
 
     private ApiException invalid(String what) {
-        return new ApiException(Errors.INVALID_RECORD, batchName + ": " + what);
+        return new ApiException(Errors.INVALID_RECORD, "Record batch at base offset " + batch.baseOffset() + ": "
+            + what);
     }
 }

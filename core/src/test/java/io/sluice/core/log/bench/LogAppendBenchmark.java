@@ -30,7 +30,7 @@ import java.util.Random;
  * <pre>
  * mvn -q -B -pl core test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -cp core/target/test-classes:core/target/classes:$(cat core/cp.txt) \
- *     io.sluice.core.log.bench.LogAppendBenchmark [dir] [totalMiB]
+ *     io.sluice.core.log.bench.LogAppendBenchmark [dir] [totalMiB] [recordsPerBatch,...]
  * dd if=/dev/zero of=[dir]/ddtest bs=1M count=1024 conv=fdatasync; rm [dir]/ddtest
  * </pre>
  * For 1 KiB and 16 KiB uncompressed batches (1 and 16 records of about 1000 random bytes) it appends
@@ -56,8 +56,9 @@ public final class LogAppendBenchmark {
         System.out.printf("Log benchmark in %s, %d MiB per run, Java %s, %d CPUs, load average %.2f%n",
             base.toAbsolutePath(), totalBytes >> 20, System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        for (int recordsPerBatch : new int[] {1, 16}) {
-            run(base, recordsPerBatch, totalBytes);
+        String[] sizes = (args.length > 2 ? args[2] : "1,16").split(",");
+        for (String recordsPerBatch : sizes) {
+            run(base, Integer.parseInt(recordsPerBatch.trim()), totalBytes);
         }
     }
 
@@ -79,6 +80,7 @@ public final class LogAppendBenchmark {
                 int batches = 0;
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long cpuStart = threads.getCurrentThreadCpuTime();
+                long userStart = threads.getCurrentThreadUserTime();
                 long start = System.nanoTime();
                 while (appended < totalBytes) {
                     log.appendAsLeader(pool.get(batches % pool.size()), 0, AppendOrigin.CLIENT);
@@ -87,12 +89,14 @@ public final class LogAppendBenchmark {
                 }
                 long appendNs = System.nanoTime() - start;
                 long appendCpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
+                long appendUserNs = threads.getCurrentThreadUserTime() - userStart;
                 log.flush();
                 long flushedNs = System.nanoTime() - start;
                 System.out.printf("%2d x 1 KiB records, %6d-byte batches: %,d batches, append %7.1f MB/s (%.0f batches/s, "
-                        + "%.2f us CPU each = %.1f MB/s per core), append+fsync %7.1f MB/s%n", recordsPerBatch,
-                    batchBytes, batches, mbPerSecond(appended, appendNs), batches / (appendNs / 1e9),
-                    appendCpuNs / 1e3 / batches, mbPerSecond(appended, appendCpuNs), mbPerSecond(appended, flushedNs));
+                        + "%.2f us CPU each (%.2f user + %.2f kernel) = %.1f MB/s per core), append+fsync %7.1f MB/s%n",
+                    recordsPerBatch, batchBytes, batches, mbPerSecond(appended, appendNs), batches / (appendNs / 1e9),
+                    appendCpuNs / 1e3 / batches, appendUserNs / 1e3 / batches, (appendCpuNs - appendUserNs) / 1e3 / batches,
+                    mbPerSecond(appended, appendCpuNs), mbPerSecond(appended, flushedNs));
                 readBack(log, appended);
             } finally {
                 log.close();
