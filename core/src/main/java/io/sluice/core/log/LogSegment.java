@@ -43,9 +43,11 @@ import org.apache.logging.log4j.Logger;
  * {@link #append} copies the batches into a shared {@link MappedByteBuffer} over the file region at the segment's
  * end (no system call per append). The bytes are then in the page cache, exactly as after a {@code write}: readers
  * of the channel ({@code pread}, {@code transferTo}) see them, and a crash of the broker process loses nothing.
- * Before a window is mapped, the file is extended to the window's end by writing zeros ({@link #WINDOW_BYTES} at
- * most, never beyond {@code segment.bytes} unless one append needs more), so the file system allocates the blocks
+ * Before a window is mapped, the file is extended to the window's end by writing zeros, so the file system allocates the blocks
  * then and a full disk fails that write with an {@link IOException} rather than a fault on a mapped page later.
+ * A window is as large as the segment already is, from {@link #MIN_WINDOW_BYTES} up to {@link #WINDOW_BYTES}
+ * (never beyond {@code segment.bytes} unless one append needs more): a busy partition maps rarely, and a quiet one
+ * (most of {@code __consumer_offsets}) preallocates only a little.
  * Hence the file may be longer than the segment: {@link #sizeInBytes()} (the logical size) is what readers and
  * scans use, never the file length. When the segment stops taking appends ({@link #onBecomeInactive}, at roll,
  * close, cleaning) or is truncated, the window is dropped and the file cut to its logical size. After a crash the
@@ -67,6 +69,8 @@ public final class LogSegment implements Closeable {
 
     /** The most bytes a write window maps (and preallocates with zeros) at a time. */
     static final int WINDOW_BYTES = 8 * 1024 * 1024;
+    /** The first window of a segment; later ones double with the segment's size up to {@link #WINDOW_BYTES}. */
+    static final int MIN_WINDOW_BYTES = 64 * 1024;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1024 * 1024).asReadOnlyBuffer();
 
     private final Path dir;
@@ -300,7 +304,8 @@ public final class LogSegment implements Closeable {
      */
     private MappedByteBuffer mapWindow(long position, int bytes) throws IOException {
         long room = Math.max(0, (long) maxSegmentBytes - position);
-        long end = Math.min(Integer.MAX_VALUE, position + Math.max(bytes, Math.min(WINDOW_BYTES, room)));
+        long windowBytes = Math.min(WINDOW_BYTES, Math.max(MIN_WINDOW_BYTES, position));
+        long end = Math.min(Integer.MAX_VALUE, position + Math.max(bytes, Math.min(windowBytes, room)));
         retireWindow();
         long length = fileLength;
         while (length < end) {

@@ -146,6 +146,28 @@ class MappedAppendTest {
     }
 
     @Test
+    void windowsGrowWithTheSegmentSoAQuietPartitionPreallocatesLittle() throws IOException {
+        Path dir = root.resolve("t-9");
+        LogConfig big = LogTestSupport.config(Map.of(LogConfig.SEGMENT_BYTES, 64 * 1024 * 1024));
+        PartitionLog log = LogTestSupport.open(dir, big, time, scheduler);
+        log.appendAsLeader(LogTestSupport.sized(T0, 100), 1, AppendOrigin.CLIENT);
+        assertEquals(LogSegment.MIN_WINDOW_BYTES, Files.size(logFile(dir, 0)), "first window");
+        int total = 0;
+        for (int i = 1; total < 3 * LogSegment.WINDOW_BYTES; i++) {
+            MemoryRecords records = LogTestSupport.sized(T0 + i, 50_000);
+            total += records.sizeInBytes();
+            log.appendAsLeader(records, 1, AppendOrigin.CLIENT);
+            long size = log.sizeInBytes(); // one segment: 3 windows of data stay far below segment.bytes
+            long length = Files.size(logFile(dir, 0));
+            assertTrue(length >= size, "the file holds the data");
+            assertTrue(length - size <= Math.max(size, LogSegment.MIN_WINDOW_BYTES) + 50_000L
+                    && length - size <= LogSegment.WINDOW_BYTES,
+                "preallocated " + (length - size) + " bytes past " + size);
+        }
+        log.close();
+    }
+
+    @Test
     void flushCoversTheWindowsAndTheLogKeepsAppending() throws IOException {
         Path dir = root.resolve("t-3");
         PartitionLog log = appendSome(dir, 10);
